@@ -1,0 +1,102 @@
+#ifndef DRYDOCK_LIMITS_H
+#define DRYDOCK_LIMITS_H
+
+/*
+ * Every quantity an attacker controls is bounded here, with the reason for
+ * its value. A parser that meets a limit fails with DRYDOCK_ELIMIT and a
+ * message naming the limit; it never truncates silently.
+ *
+ * The overall budget: scanning any image must stay under 256 MB of peak
+ * memory, so everything held in memory at once is bounded well below that.
+ */
+
+/* Image layout and manifests. */
+
+/* manifest, index and config JSON documents: real ones are < 100 KB;
+ * Docker Hub rejects manifests over 4 MB. */
+#define DRYDOCK_MAX_MANIFEST_BYTES (4u * 1024 * 1024)
+/* image configs carry history; the largest seen in the wild are ~1 MB */
+#define DRYDOCK_MAX_CONFIG_BYTES (8u * 1024 * 1024)
+/* layers per image: overlayfs stacks at most 128 lower dirs; 500 is the
+ * practical ceiling registries enforce */
+#define DRYDOCK_MAX_LAYERS 512
+/* manifests in one index (multi-arch images have < 20) */
+#define DRYDOCK_MAX_INDEX_ENTRIES 4096
+/* JSON nesting accepted by our readers (jansson has no depth limit of its
+ * own below 2048; real documents nest < 20) */
+#define DRYDOCK_MAX_JSON_DEPTH 64
+
+/* Tar streams. */
+
+/* entries per layer: a full distro layer holds ~100k files */
+#define DRYDOCK_MAX_TAR_ENTRIES (4u * 1024 * 1024)
+/* path length inside a layer (PATH_MAX on Linux) */
+#define DRYDOCK_MAX_PATH 4096
+/* symlinks followed while resolving one path (Linux follows 40) */
+#define DRYDOCK_MAX_SYMLINK_HOPS 40
+/* uncompressed bytes of one layer: a layer over 64 GiB is an attack or a
+ * mistake; streaming keeps memory flat either way */
+#define DRYDOCK_MAX_LAYER_BYTES (64ull * 1024 * 1024 * 1024)
+/* expansion ratio of compressed to uncompressed layer bytes: real layers
+ * compress 2-10x; zero-filled bombs go past 1000x */
+#define DRYDOCK_MAX_INFLATE_RATIO 1024
+/* files an archive (docker-archive, oci-archive) holds outside layers */
+#define DRYDOCK_MAX_ARCHIVE_ENTRIES 100000
+
+/* Files kept for analysers (package databases, os-release). */
+
+/* one file kept in memory: the largest rpmdb.sqlite of a full RHEL image
+ * is ~40 MB, a dpkg status of a large Ubuntu image ~5 MB */
+#define DRYDOCK_MAX_KEPT_FILE_BYTES (64u * 1024 * 1024)
+/* all versions of all kept files of one image together */
+#define DRYDOCK_MAX_KEPT_TOTAL_BYTES (160u * 1024 * 1024)
+/* number of kept files (status.d holds one file per package) */
+#define DRYDOCK_MAX_KEPT_FILES 200000
+
+/* Package databases. */
+
+/* packages in one database: the largest distro images hold ~5k; 200k is
+ * far beyond any real image */
+#define DRYDOCK_MAX_PACKAGES 200000
+/* one field of a dpkg/apk stanza (Description can be long) */
+#define DRYDOCK_MAX_FIELD_BYTES (1u * 1024 * 1024)
+/* one rpm header blob: rpm itself caps headers at 256 MB (hdrMaxSize) but
+ * real ones are < 1 MB; 32 MB allows huge file lists */
+#define DRYDOCK_MAX_RPM_HEADER_BYTES (32u * 1024 * 1024)
+/* index entries of one rpm header (rpm caps at 0xffff) */
+#define DRYDOCK_MAX_RPM_HEADER_TAGS 0xffff
+/* Berkeley DB pages visited while walking one hash database */
+#define DRYDOCK_MAX_BDB_PAGES (1u * 1024 * 1024)
+/* os-release and friends are a few hundred bytes */
+#define DRYDOCK_MAX_OSRELEASE_BYTES (64u * 1024)
+
+/* Versions. */
+
+/* a version string longer than this is not a version */
+#define DRYDOCK_MAX_VERSION_LEN 1024
+
+/* Vulnerability feeds. */
+
+/* one feed file (the NVD yearly JSON is ~100 MB uncompressed; the Red Hat
+ * OVAL for RHEL 8 ~300 MB, read streaming, so only JSON is bounded) */
+#define DRYDOCK_MAX_FEED_JSON_BYTES (512u * 1024 * 1024)
+/* one XML document read by the streaming reader */
+#define DRYDOCK_MAX_FEED_XML_BYTES (2ull * 1024 * 1024 * 1024)
+/* files inside one feed archive */
+#define DRYDOCK_MAX_FEED_ARCHIVE_ENTRIES 2000000
+/* one member of a feed archive (a single OSV record is < 1 MB) */
+#define DRYDOCK_MAX_FEED_MEMBER_BYTES (64u * 1024 * 1024)
+
+/* Network. */
+
+/* HTTP response bodies held in memory (manifests, tokens, errors) */
+#define DRYDOCK_MAX_HTTP_BODY_BYTES (8u * 1024 * 1024)
+/* pages followed in a paginated registry listing */
+#define DRYDOCK_MAX_HTTP_PAGES 1000
+/* retries of one request on 429/503 or a reset connection */
+#define DRYDOCK_MAX_HTTP_RETRIES 5
+
+/* SBOM input (sbom: source). */
+#define DRYDOCK_MAX_SBOM_BYTES (256u * 1024 * 1024)
+
+#endif
