@@ -59,10 +59,10 @@ struct drydock_advisory {
 
 /* A CVSS rating from one source. */
 struct drydock_cvss {
-	const char *source;  /* "nvd", "redhat", "ghsa", ... */
-	const char *version; /* "2.0", "3.0", "3.1", "4.0" */
-	const char *vector;  /* "CVSS:3.1/AV:N/..." */
-	double score;	     /* base score, < 0 when unknown */
+	const char *source;   /* "nvd", "redhat", "ghsa", ... */
+	const char *version;  /* "2.0", "3.0", "3.1", "4.0" */
+	const char *vector;   /* "CVSS:3.1/AV:N/..." */
+	double score;	      /* base score, < 0 when unknown */
 	const char *severity; /* lowercase, may be NULL */
 };
 
@@ -76,8 +76,8 @@ struct drydock_vuln {
 	const char *const *aliases; /* NULL-terminated, may be NULL */
 	const char *title;
 	const char *description;
-	const char *published; /* RFC 3339 */
-	const char *modified;  /* RFC 3339 */
+	const char *published;	       /* RFC 3339 */
+	const char *modified;	       /* RFC 3339 */
 	const char *const *references; /* NULL-terminated URLs, may be NULL */
 	const struct drydock_cvss *cvss;
 	size_t ncvss;
@@ -88,7 +88,46 @@ struct drydock_feed_sink {
 	/* Return 0 to continue, a negative code to stop the import. */
 	int (*advisory)(void *payload, const struct drydock_advisory *a);
 	int (*vuln)(void *payload, const struct drydock_vuln *v);
+	/* The feed's own timestamp (RFC 3339), when the feed states one.
+	 * May be NULL in a sink. */
+	int (*feed_time)(void *payload, const char *timestamp);
 	void *payload;
 };
+
+/*
+ * An importer: one upstream format. Each lib/vulndb/feed_<name>.c defines
+ * one `const struct drydock_importer drydock_importer_<name>`; the table
+ * in lib/vulndb/importers.c lists them. Directories and archives (.zip,
+ * .tar.gz) are walked by the caller, which offers each file to every
+ * importer's detect and gives it to the best.
+ */
+struct drydock_importer {
+	const char *name; /* the --format value: "alpine-secdb", "osv", ... */
+	const char *description;
+	/*
+	 * How surely head (the first bytes of a file, at most 64 KiB, and
+	 * the file's path for hints only) is this format: 0 not at all,
+	 * 100 certain. Content decides; a name alone must never score
+	 * above 10.
+	 */
+	int (*detect)(const char *head, size_t len, const char *path);
+	/* Import a whole file held in memory (JSON, YAML, text). */
+	int (*parse)(const char *data, size_t len, const char *name,
+		     const struct drydock_feed_sink *sink,
+		     struct drydock_err *err);
+	/* Or import streaming from a file (large XML); NULL if parse is
+	 * used. */
+	int (*parse_file)(const char *path, const char *name,
+			  const struct drydock_feed_sink *sink,
+			  struct drydock_err *err);
+};
+
+/* All importers, NULL-terminated. */
+const struct drydock_importer *const *drydock_importers(void);
+/* The importer named name, or NULL. */
+const struct drydock_importer *drydock_importer_find(const char *name);
+/* The importer that recognises head best, or NULL when none scores. */
+const struct drydock_importer *
+drydock_importer_detect(const char *head, size_t len, const char *path);
 
 #endif
