@@ -3,7 +3,7 @@
 # scripts/check-format.sh --fix rewrites the files instead.
 set -eu
 cd "$(dirname "$0")/.."
-files=$(git ls-files '*.c' '*.h' 2>/dev/null || find include lib src tests fuzz bench -name '*.[ch]')
+files=$(git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || find include lib src tests fuzz bench -name '*.[ch]')
 [ -n "$files" ] || exit 0
 if [ "${1:-}" = "--fix" ]; then
 	# shellcheck disable=SC2086

@@ -6,7 +6,7 @@
  * The importer table. Weak references: an importer whose file is not
  * built is absent (its address is NULL) rather than a stub.
  */
-#define IMPORTER(n) \
+#define IMPORTER(n)                                                            \
 	extern const struct drydock_importer n __attribute__((weak));
 IMPORTER(drydock_importer_alpine_secdb)
 IMPORTER(drydock_importer_debian_tracker)
@@ -21,11 +21,11 @@ IMPORTER(drydock_importer_nvd_api2)
 #undef IMPORTER
 
 static const struct drydock_importer *const table[] = {
-	&drydock_importer_alpine_secdb,	  &drydock_importer_debian_tracker,
-	&drydock_importer_debian_dsa,	  &drydock_importer_ubuntu_oval,
-	&drydock_importer_redhat_oval,	  &drydock_importer_redhat_csaf,
-	&drydock_importer_osv,		  &drydock_importer_osv_yaml,
-	&drydock_importer_nvd_json11,	  &drydock_importer_nvd_api2,
+	&drydock_importer_alpine_secdb, &drydock_importer_debian_tracker,
+	&drydock_importer_debian_dsa,	&drydock_importer_ubuntu_oval,
+	&drydock_importer_redhat_oval,	&drydock_importer_redhat_csaf,
+	&drydock_importer_osv,		&drydock_importer_osv_yaml,
+	&drydock_importer_nvd_json11,	&drydock_importer_nvd_api2,
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))
@@ -57,9 +57,8 @@ const struct drydock_importer *drydock_importer_find(const char *name)
 	return NULL;
 }
 
-const struct drydock_importer *drydock_importer_detect(const char *head,
-							size_t len,
-							const char *path)
+const struct drydock_importer *
+drydock_importer_detect(const char *head, size_t len, const char *path)
 {
 	const struct drydock_importer *const *all = drydock_importers();
 	const struct drydock_importer *best = NULL;
