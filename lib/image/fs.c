@@ -115,9 +115,10 @@ int drydock_fs_add_layer(struct drydock_fs *fs, const char *diff_id,
 	char *copy = NULL;
 
 	if (fs->nlayers >= DRYDOCK_MAX_LAYERS)
-		return drydock_err_set(err, DRYDOCK_ELIMIT,
-				       "more than %d layers (DRYDOCK_MAX_LAYERS)",
-				       DRYDOCK_MAX_LAYERS);
+		return drydock_err_set(
+			err, DRYDOCK_ELIMIT,
+			"more than %d layers (DRYDOCK_MAX_LAYERS)",
+			DRYDOCK_MAX_LAYERS);
 	if (diff_id && !(copy = strdup(diff_id)))
 		return drydock_err_set(err, DRYDOCK_ENOMEM, "out of memory");
 	d = realloc(fs->diff_ids, (size_t)(fs->nlayers + 1) * sizeof(*d));
@@ -525,7 +526,8 @@ restart:
 		if (!last && res[i] != '/')
 			continue;
 		e = visible(fs, res, i, upto);
-		if (e && e->type == DRYDOCK_FS_SYMLINK && (!last || follow_last)) {
+		if (e && e->type == DRYDOCK_FS_SYMLINK &&
+		    (!last || follow_last)) {
 			if (++hops > DRYDOCK_MAX_SYMLINK_HOPS)
 				return NULL;
 			/* the link's directory, for relative targets */

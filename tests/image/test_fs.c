@@ -76,9 +76,9 @@ static void test_fs__layers_override(void **state)
 	put(fs, 1, "etc/os-release", "ID=alpine\n");
 	assert_string_equal(content(fs, "etc/os-release"), "ID=alpine\n");
 	/* data with NULs keeps its length */
-	assert_int_equal(drydock_fs_put(fs, 1, "bin", DRYDOCK_FS_FILE, "a\0b",
-					3, NULL),
-			 0);
+	assert_int_equal(
+		drydock_fs_put(fs, 1, "bin", DRYDOCK_FS_FILE, "a\0b", 3, NULL),
+		0);
 	assert_int_equal(drydock_fs_get(fs, "bin")->len, 3);
 	drydock_fs_free(fs);
 }
@@ -98,8 +98,8 @@ static void test_fs__whiteout_lower_only(void **state)
 	assert_null(drydock_fs_get(fs, "etc/issue.net"));
 	assert_string_equal(content(fs, "etc/issue"), "new\n");
 	/* the view below the whiteout still has it */
-	assert_string_equal(
-		drydock_fs_get_at(fs, "etc/issue.net", 0)->data, "Debian\n");
+	assert_string_equal(drydock_fs_get_at(fs, "etc/issue.net", 0)->data,
+			    "Debian\n");
 	/* a file added again above the whiteout is visible */
 	put(fs, 2, "etc/issue.net", "back\n");
 	assert_string_equal(content(fs, "etc/issue.net"), "back\n");
@@ -121,8 +121,7 @@ static void test_fs__whiteout_directory(void **state)
 	put(fs, 0, "var/lib/dpkg-old/status", "x");
 	assert_non_null(drydock_fs_get(fs, "var/lib/dpkg-old/status"));
 	put(fs, 2, "var/lib/dpkg/status", "Package: b\n");
-	assert_string_equal(content(fs, "var/lib/dpkg/status"),
-			    "Package: b\n");
+	assert_string_equal(content(fs, "var/lib/dpkg/status"), "Package: b\n");
 	assert_null(drydock_fs_get(fs, "var/lib/dpkg/status.d/a"));
 	assert_int_equal(drydock_fs_whiteout(fs, 1, "", NULL),
 			 DRYDOCK_ECORRUPT);
@@ -155,9 +154,8 @@ static void test_fs__opaque_keeps_dir_entry(void **state)
 	struct drydock_fs *fs = new_fs(2);
 
 	(void)state;
-	assert_int_equal(drydock_fs_put(fs, 0, "etc", DRYDOCK_FS_DIR, NULL, 0,
-					NULL),
-			 0);
+	assert_int_equal(
+		drydock_fs_put(fs, 0, "etc", DRYDOCK_FS_DIR, NULL, 0, NULL), 0);
 	put(fs, 0, "etc/a", "a");
 	assert_int_equal(drydock_fs_opaque(fs, 1, "etc", NULL), 0);
 	/* the directory itself stays; only its lower children go */
@@ -192,9 +190,8 @@ static void test_fs__symlinks(void **state)
 	link_(fs, 1, "var/lib/rpm", "../../usr/lib/sysimage/rpm");
 	assert_null(drydock_fs_get(fs, "var/lib/rpm/Packages"));
 	assert_string_equal(content(fs, "var/lib/rpm/rpmdb.sqlite"), "new");
-	assert_string_equal(drydock_fs_get_at(fs, "var/lib/rpm/Packages", 0)
-				    ->data,
-			    "old");
+	assert_string_equal(
+		drydock_fs_get_at(fs, "var/lib/rpm/Packages", 0)->data, "old");
 	/* a file in the middle of a path */
 	assert_null(drydock_fs_get(fs, "usr/lib/os-release/x"));
 	/* a dangling link */
@@ -275,18 +272,18 @@ static void test_fs__list(void **state)
 	link_(fs, 2, "dpkg", "var/lib/dpkg");
 
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(drydock_fs_list(fs, "var/lib/dpkg/status.d", -1,
-					 collect, &s),
-			 0);
+	assert_int_equal(
+		drydock_fs_list(fs, "var/lib/dpkg/status.d", -1, collect, &s),
+		0);
 	assert_int_equal(s.n, 3);
 	assert_string_equal(s.names[0], "var/lib/dpkg/status.d/app");
 	assert_string_equal(s.names[1], "var/lib/dpkg/status.d/base");
 	assert_string_equal(s.names[2], "var/lib/dpkg/status.d/zlib");
 
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(drydock_fs_list(fs, "var/lib/dpkg/status.d", 0,
-					 collect, &s),
-			 0);
+	assert_int_equal(
+		drydock_fs_list(fs, "var/lib/dpkg/status.d", 0, collect, &s),
+		0);
 	assert_int_equal(s.n, 3);
 	assert_string_equal(s.names[0], "var/lib/dpkg/status.d/base");
 	assert_string_equal(s.names[1], "var/lib/dpkg/status.d/gone");
@@ -296,10 +293,9 @@ static void test_fs__list(void **state)
 	assert_int_equal(drydock_fs_list(fs, "dpkg/status.d", -1, collect, &s),
 			 0);
 	assert_int_equal(s.n, 3);
-	assert_int_equal(
-		drydock_fs_list(fs, "var/lib/dpkg/status.d", -1, stop_at_first,
-				NULL),
-		7);
+	assert_int_equal(drydock_fs_list(fs, "var/lib/dpkg/status.d", -1,
+					 stop_at_first, NULL),
+			 7);
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(drydock_fs_list(fs, "nowhere", -1, collect, &s), 0);
 	assert_int_equal(s.n, 0);
@@ -312,22 +308,20 @@ static void test_fs__normalize(void **state)
 	static char longp[DRYDOCK_MAX_PATH + 10];
 
 	(void)state;
-	assert_int_equal(drydock_fs_normalize("./etc/os-release", out,
-					      sizeof(out)),
-			 0);
+	assert_int_equal(
+		drydock_fs_normalize("./etc/os-release", out, sizeof(out)), 0);
 	assert_string_equal(out, "etc/os-release");
-	assert_int_equal(drydock_fs_normalize("/etc//apk/./world/", out,
-					      sizeof(out)),
-			 0);
+	assert_int_equal(
+		drydock_fs_normalize("/etc//apk/./world/", out, sizeof(out)),
+		0);
 	assert_string_equal(out, "etc/apk/world");
-	assert_int_equal(drydock_fs_normalize("a/b/../c", out, sizeof(out)),
-			 0);
+	assert_int_equal(drydock_fs_normalize("a/b/../c", out, sizeof(out)), 0);
 	assert_string_equal(out, "a/c");
 	assert_int_equal(drydock_fs_normalize("./", out, sizeof(out)), 0);
 	assert_string_equal(out, "");
-	assert_int_equal(drydock_fs_normalize("../etc/passwd", out,
-					      sizeof(out)),
-			 DRYDOCK_ECORRUPT);
+	assert_int_equal(
+		drydock_fs_normalize("../etc/passwd", out, sizeof(out)),
+		DRYDOCK_ECORRUPT);
 	assert_int_equal(drydock_fs_normalize("a/../../b", out, sizeof(out)),
 			 DRYDOCK_ECORRUPT);
 	assert_int_equal(drydock_fs_normalize("abcdef", out, 4),
@@ -368,7 +362,8 @@ static void test_fs__limits(void **state)
 		}
 		assert_int_equal(rc, DRYDOCK_ELIMIT);
 		assert_int_equal(i, fit + 1);
-		assert_non_null(strstr(err.msg, "DRYDOCK_MAX_KEPT_TOTAL_BYTES"));
+		assert_non_null(
+			strstr(err.msg, "DRYDOCK_MAX_KEPT_TOTAL_BYTES"));
 	}
 	free(big);
 	/* no put into a layer that does not exist */
