@@ -87,6 +87,16 @@
 /* one member of a feed archive (a single OSV record is < 1 MB) */
 #define DRYDOCK_MAX_FEED_MEMBER_BYTES (64u * 1024 * 1024)
 
+/* Vulnerability database (lib/vulndb: import walk and db update). */
+
+/* directory levels walked under one imported path (OSV trees are ~4) */
+#define DRYDOCK_MAX_FEED_DIR_DEPTH 32
+/* one downloaded feed file (the NVD and Red Hat OVAL archives are
+ * < 1 GB; streaming keeps memory flat, this bounds disk use) */
+#define DRYDOCK_MAX_FEED_DOWNLOAD_BYTES (4ull * 1024 * 1024 * 1024)
+/* URLs of one source in the update configuration */
+#define DRYDOCK_MAX_FEED_URLS 256
+
 /* Network. */
 
 /* HTTP response bodies held in memory (manifests, tokens, errors) */
