@@ -106,6 +106,20 @@
 /* retries of one request on 429/503 or a reset connection */
 #define DRYDOCK_MAX_HTTP_RETRIES 5
 
+/* Registry client (lib/registry). */
+
+/* ~/.docker/config.json: real ones are a few KB */
+#define DRYDOCK_MAX_DOCKER_CONFIG_BYTES (1u * 1024 * 1024)
+/* longest Retry-After we honour: a registry asking for more is treated
+ * as unavailable rather than stalling a scan for hours */
+#define DRYDOCK_MAX_RETRY_AFTER_SECONDS 60
+/* bearer tokens held per client (one per scope) */
+#define DRYDOCK_MAX_TOKEN_BYTES (64u * 1024)
+/* one chunk of a chunked upload held in memory */
+#define DRYDOCK_MAX_UPLOAD_CHUNK_BYTES (64u * 1024 * 1024)
+/* descriptors in a referrers index we maintain (tag schema) */
+#define DRYDOCK_MAX_REFERRERS 10000
+
 /* SBOM input (sbom: source). */
 #define DRYDOCK_MAX_SBOM_BYTES (256u * 1024 * 1024)
 

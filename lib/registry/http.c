@@ -1,0 +1,770 @@
+#include "../util/setup.h"
+
+/*
+ * The HTTP engine: one libcurl easy handle per client (connections are
+ * reused), authentication (Basic, Bearer tokens cached per scope until
+ * they expire), and retries with exponential backoff that honour
+ * Retry-After on 429 and 503.
+ */
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "drydock/error.h"
+#include "drydock/json.h"
+#include "drydock/limits.h"
+#include "drydock/strnum.h"
+#include "internal.h"
+
+#define USER_AGENT "drydock/" DRYDOCK_VERSION
+#define DEFAULT_BACKOFF_MS 500
+/* a token is not reused in its last seconds: it could expire in flight */
+#define TOKEN_MARGIN 10
+#define DEFAULT_TOKEN_LIFETIME 60
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static int curl_init_rc;
+
+static void curl_init(void)
+{
+	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT) ? -1 : 0;
+}
+
+static char *env_nonempty(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strdup(v) : NULL;
+}
+
+/* Credentials: options, then DRYDOCK_REGISTRY_*, then the docker config. */
+static int resolve_creds(struct drydock_registry *reg,
+			 const struct drydock_registry_opts *o,
+			 struct drydock_err *err)
+{
+	char path[4096];
+	const char *dir;
+
+	if (o && (o->username || o->password)) {
+		reg->username = strdup(o->username ? o->username : "");
+		reg->password = strdup(o->password ? o->password : "");
+		return reg->username && reg->password ? 0 : DRYDOCK_ENOMEM;
+	}
+	reg->username = env_nonempty("DRYDOCK_REGISTRY_USERNAME");
+	reg->password = env_nonempty("DRYDOCK_REGISTRY_PASSWORD");
+	if (reg->username || reg->password) {
+		if (!reg->username)
+			reg->username = strdup("");
+		if (!reg->password)
+			reg->password = strdup("");
+		return reg->username && reg->password ? 0 : DRYDOCK_ENOMEM;
+	}
+	dir = o && o->docker_config ? o->docker_config
+				    : getenv("DOCKER_CONFIG");
+	if (dir && *dir) {
+		snprintf(path, sizeof(path), "%s/config.json", dir);
+	} else {
+		const char *home = getenv("HOME");
+
+		if (!home || !*home)
+			return 0;
+		snprintf(path, sizeof(path), "%s/.docker/config.json", home);
+	}
+	return docker_config_lookup(path, reg->domain, &reg->username,
+				    &reg->password, err);
+}
+
+int drydock_registry_new(struct drydock_registry **out, const char *domain,
+			 const struct drydock_registry_opts *opts,
+			 struct drydock_err *err)
+{
+	struct drydock_registry *reg;
+	int rc;
+
+	*out = NULL;
+	pthread_once(&curl_once, curl_init);
+	if (curl_init_rc)
+		return drydock_err_set(err, DRYDOCK_ERROR,
+				       "'%s': libcurl failed to initialise",
+				       domain);
+	reg = calloc(1, sizeof(*reg));
+	if (!reg)
+		return DRYDOCK_ENOMEM;
+	snprintf(reg->domain, sizeof(reg->domain), "%s", domain);
+	reg->insecure = opts ? opts->insecure : 0;
+	snprintf(reg->base, sizeof(reg->base), "%s://%s",
+		 reg->insecure ? "http" : "https",
+		 drydock_registry_api_host(domain));
+	reg->retries = DRYDOCK_MAX_HTTP_RETRIES;
+	if (opts && opts->retries < 0)
+		reg->retries = 0;
+	else if (opts && opts->retries > 0 &&
+		 opts->retries < DRYDOCK_MAX_HTTP_RETRIES)
+		reg->retries = opts->retries;
+	reg->backoff_ms = opts && opts->backoff_ms > 0 ? opts->backoff_ms
+						       : DEFAULT_BACKOFF_MS;
+	reg->chunk_size = opts ? opts->chunk_size : 0;
+	if (reg->chunk_size > DRYDOCK_MAX_UPLOAD_CHUNK_BYTES)
+		reg->chunk_size = DRYDOCK_MAX_UPLOAD_CHUNK_BYTES;
+	if (opts && opts->ca_file) {
+		reg->ca_file = strdup(opts->ca_file);
+		if (!reg->ca_file) {
+			drydock_registry_free(reg);
+			return DRYDOCK_ENOMEM;
+		}
+	}
+	rc = resolve_creds(reg, opts, err);
+	if (rc) {
+		drydock_registry_free(reg);
+		return rc;
+	}
+	reg->curl = curl_easy_init();
+	if (!reg->curl) {
+		drydock_registry_free(reg);
+		return drydock_err_set(err, DRYDOCK_ENOMEM,
+				       "'%s': cannot create a curl handle",
+				       domain);
+	}
+	*out = reg;
+	return 0;
+}
+
+void drydock_registry_free(struct drydock_registry *reg)
+{
+	int i;
+
+	if (!reg)
+		return;
+	if (reg->curl)
+		curl_easy_cleanup(reg->curl);
+	for (i = 0; i < TOKEN_CACHE_MAX; i++) {
+		free(reg->tokens[i].key);
+		if (reg->tokens[i].token)
+			memset(reg->tokens[i].token, 0,
+			       strlen(reg->tokens[i].token));
+		free(reg->tokens[i].token);
+	}
+	if (reg->password)
+		memset(reg->password, 0, strlen(reg->password));
+	free(reg->username);
+	free(reg->password);
+	free(reg->ca_file);
+	free(reg);
+}
+
+const char *drydock_registry_base_url(const struct drydock_registry *reg)
+{
+	return reg->base;
+}
+
+int drydock_registry_retry_count(const struct drydock_registry *reg)
+{
+	return reg->retries_done;
+}
+
+int registry_url(const struct drydock_registry *reg, struct drydock_buf *b,
+		 const char *repo, const char *what, const char *arg)
+{
+	return drydock_buf_printf(b, "%s/v2/%s/%s%s%s", reg->base, repo, what,
+				  arg ? "/" : "", arg ? arg : "");
+}
+
+/* Response headers -------------------------------------------------------- */
+
+static void hdr_copy(char *dst, size_t cap, const char *v, size_t n)
+{
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, v, n);
+	dst[n] = '\0';
+}
+
+static size_t on_header(char *data, size_t size, size_t nitems, void *ud)
+{
+	struct req *rq = ud;
+	size_t n = size * nitems, nlen, vlen;
+	const char *colon, *v;
+
+	if (n >= 5 && !memcmp(data, "HTTP/", 5)) {
+		/* a new response (after a redirect or 100): reset */
+		rq->content_type_out[0] = rq->docker_digest[0] = '\0';
+		rq->location[0] = rq->www_auth[0] = '\0';
+		rq->retry_after[0] = rq->oci_subject[0] = rq->range[0] = '\0';
+		rq->content_length = -1;
+		return n;
+	}
+	colon = memchr(data, ':', n);
+	if (!colon)
+		return n;
+	nlen = (size_t)(colon - data);
+	v = colon + 1;
+	while (v < data + n && (*v == ' ' || *v == '\t'))
+		v++;
+	vlen = (size_t)(data + n - v);
+	while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' ||
+			v[vlen - 1] == ' '))
+		vlen--;
+#define IS(h) (nlen == sizeof(h) - 1 && !strncasecmp(data, h, nlen))
+	if (IS("content-type"))
+		hdr_copy(rq->content_type_out, sizeof(rq->content_type_out), v,
+			 vlen);
+	else if (IS("docker-content-digest"))
+		hdr_copy(rq->docker_digest, sizeof(rq->docker_digest), v, vlen);
+	else if (IS("location"))
+		hdr_copy(rq->location, sizeof(rq->location), v, vlen);
+	else if (IS("www-authenticate") && !rq->www_auth[0])
+		hdr_copy(rq->www_auth, sizeof(rq->www_auth), v, vlen);
+	else if (IS("retry-after"))
+		hdr_copy(rq->retry_after, sizeof(rq->retry_after), v, vlen);
+	else if (IS("oci-subject"))
+		hdr_copy(rq->oci_subject, sizeof(rq->oci_subject), v, vlen);
+	else if (IS("range"))
+		hdr_copy(rq->range, sizeof(rq->range), v, vlen);
+	else if (IS("content-length")) {
+		uint64_t cl;
+
+		if (!drydock_strnum_u64(v, vlen, INT64_MAX, &cl))
+			rq->content_length = (long long)cl;
+	}
+#undef IS
+	return n;
+}
+
+/* Response bodies: 2xx go to the caller, anything else to errbody. */
+static size_t on_body(char *data, size_t size, size_t nitems, void *ud)
+{
+	struct req *rq = ud;
+	size_t n = size * nitems;
+	long code = 0;
+
+	curl_easy_getinfo(rq->sink_curl, CURLINFO_RESPONSE_CODE, &code);
+	if (code < 200 || code > 299) {
+		/* keep the start of an error body; drop the rest */
+		if (rq->errbody.len + n <= rq->errbody.max)
+			drydock_buf_put(&rq->errbody, data, n);
+		return n;
+	}
+	if (rq->sink) {
+		int rc = rq->sink(data, n, rq->sink_payload);
+
+		if (rc) {
+			rq->sink_rc = rc < 0 ? rc : DRYDOCK_ERROR;
+			return 0;
+		}
+	} else if (rq->body) {
+		if (drydock_buf_put(rq->body, data, n)) {
+			rq->sink_rc = DRYDOCK_ELIMIT;
+			return 0;
+		}
+	}
+	rq->delivered += (long long)n;
+	return n;
+}
+
+struct upload_state {
+	struct req *rq;
+	size_t off;
+};
+
+static size_t on_read(char *buf, size_t size, size_t nitems, void *ud)
+{
+	struct upload_state *u = ud;
+	struct req *rq = u->rq;
+	size_t n = size * nitems;
+
+	if (rq->read_cb) {
+		long long got = rq->read_cb(buf, n, rq->read_payload);
+
+		if (got < 0) {
+			rq->sink_rc = (int)got;
+			return CURL_READFUNC_ABORT;
+		}
+		return (size_t)got;
+	}
+	if (n > rq->len - u->off)
+		n = rq->len - u->off;
+	memcpy(buf, (const char *)rq->data + u->off, n);
+	u->off += n;
+	return n;
+}
+
+/* Tokens ---------------------------------------------------------------- */
+
+static char *token_key(const struct challenge *c, const char *scope)
+{
+	struct drydock_buf k = DRYDOCK_BUF_INIT(8192);
+
+	if (drydock_buf_printf(&k, "%s\n%s\n%s", c->realm, c->service,
+			       scope ? scope : ""))
+		return NULL;
+	return drydock_buf_detach(&k, NULL);
+}
+
+static const char *token_find(struct drydock_registry *reg, const char *key)
+{
+	time_t now = time(NULL);
+	int i;
+
+	for (i = 0; i < TOKEN_CACHE_MAX; i++)
+		if (reg->tokens[i].key && !strcmp(reg->tokens[i].key, key) &&
+		    reg->tokens[i].expires > now)
+			return reg->tokens[i].token;
+	return NULL;
+}
+
+static void token_store(struct drydock_registry *reg, char *key, char *token,
+			time_t expires)
+{
+	int i, slot = 0;
+
+	for (i = 0; i < TOKEN_CACHE_MAX; i++) {
+		if (!reg->tokens[i].key || !strcmp(reg->tokens[i].key, key)) {
+			slot = i;
+			break;
+		}
+		if (reg->tokens[i].expires < reg->tokens[slot].expires)
+			slot = i;
+	}
+	free(reg->tokens[slot].key);
+	free(reg->tokens[slot].token);
+	reg->tokens[slot].key = key;
+	reg->tokens[slot].token = token;
+	reg->tokens[slot].expires = expires;
+}
+
+static void set_tls(struct drydock_registry *reg, CURL *c)
+{
+	if (reg->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, reg->ca_file);
+}
+
+/*
+ * GET realm?service=&scope=[&scope=] with Basic credentials when we have
+ * them (RFC: anonymous is allowed), on a separate handle: the token
+ * server may be another host.
+ */
+static int fetch_token(struct drydock_registry *reg, const struct challenge *c,
+		       const char *scope, const char *scope2, const char *name,
+		       const char **token_out, struct drydock_err *err)
+{
+	struct drydock_buf url = DRYDOCK_BUF_INIT(16384);
+	struct drydock_buf body = DRYDOCK_BUF_INIT(DRYDOCK_MAX_TOKEN_BYTES);
+	struct req rq;
+	CURL *h = NULL;
+	char *key = NULL, *tok = NULL, *esc;
+	json_t *doc = NULL;
+	const char *t;
+	long long exp_in = DEFAULT_TOKEN_LIFETIME;
+	CURLcode cc;
+	int rc = 0;
+
+	key = token_key(c, scope);
+	if (!key)
+		return DRYDOCK_ENOMEM;
+	t = token_find(reg, key);
+	if (t) {
+		free(key);
+		*token_out = t;
+		return 0;
+	}
+	h = curl_easy_init();
+	if (!h) {
+		rc = DRYDOCK_ENOMEM;
+		goto out;
+	}
+	rc = drydock_buf_printf(&url, "%s%c", c->realm,
+				strchr(c->realm, '?') ? '&' : '?');
+	if (!rc && c->service[0]) {
+		esc = curl_easy_escape(h, c->service, 0);
+		rc = esc ? drydock_buf_printf(&url, "service=%s", esc)
+			 : DRYDOCK_ENOMEM;
+		curl_free(esc);
+	}
+	for (int i = 0; !rc && i < 2; i++) {
+		const char *sc = i ? scope2 : scope;
+
+		if (!sc || !*sc)
+			continue;
+		esc = curl_easy_escape(h, sc, 0);
+		rc = esc ? drydock_buf_printf(&url, "&scope=%s", esc)
+			 : DRYDOCK_ENOMEM;
+		curl_free(esc);
+	}
+	if (rc)
+		goto out;
+	memset(&rq, 0, sizeof(rq));
+	rq.body = &body;
+	rq.sink_curl = h;
+	drydock_buf_init(&rq.errbody, 4096);
+	curl_easy_setopt(h, CURLOPT_URL, url.ptr);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &rq);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, &rq);
+	set_tls(reg, h);
+	if (reg->username) {
+		curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(h, CURLOPT_USERNAME, reg->username);
+		curl_easy_setopt(h, CURLOPT_PASSWORD, reg->password);
+	}
+	cc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rq.status);
+	drydock_buf_release(&rq.errbody);
+	if (cc != CURLE_OK) {
+		rc = drydock_err_set(err, rq.sink_rc ? rq.sink_rc : DRYDOCK_EIO,
+				     "'%s': token server '%s': %s", name,
+				     c->realm, curl_easy_strerror(cc));
+		goto out;
+	}
+	if (rq.status == 401 || rq.status == 403) {
+		rc = drydock_err_set(err, DRYDOCK_EAUTH,
+				     "'%s': token server '%s' refused the "
+				     "credentials (HTTP %ld)",
+				     name, c->realm, rq.status);
+		goto out;
+	}
+	if (rq.status != 200) {
+		rc = drydock_err_set(
+			err, DRYDOCK_EAUTH,
+			"'%s': token server '%s' answered HTTP %ld", name,
+			c->realm, rq.status);
+		goto out;
+	}
+	doc = drydock_json_load(body.ptr ? body.ptr : "", body.len,
+				DRYDOCK_MAX_TOKEN_BYTES, c->realm, err);
+	if (!doc) {
+		rc = err ? err->code : DRYDOCK_ECORRUPT;
+		goto out;
+	}
+	/* "token" and "access_token" are equivalent; either may appear */
+	t = drydock_json_str(doc, "token");
+	if (!t || !*t)
+		t = drydock_json_str(doc, "access_token");
+	if (!t || !*t) {
+		rc = drydock_err_set(err, DRYDOCK_EAUTH,
+				     "'%s': token server '%s' sent no token",
+				     name, c->realm);
+		goto out;
+	}
+	if (drydock_json_int(doc, "expires_in", &exp_in) || exp_in <= 0)
+		exp_in = DEFAULT_TOKEN_LIFETIME;
+	if (exp_in > 86400)
+		exp_in = 86400;
+	tok = strdup(t);
+	if (!tok) {
+		rc = DRYDOCK_ENOMEM;
+		goto out;
+	}
+	token_store(reg, key, tok,
+		    time(NULL) + (time_t)exp_in -
+			    (exp_in > 2 * TOKEN_MARGIN ? TOKEN_MARGIN : 0));
+	*token_out = tok;
+	key = NULL;
+out:
+	json_decref(doc);
+	free(key);
+	drydock_buf_release(&url);
+	drydock_buf_release(&body);
+	if (h)
+		curl_easy_cleanup(h);
+	return rc;
+}
+
+/* The request ------------------------------------------------------------ */
+
+static void sleep_ms(long long ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static int transient_curl(CURLcode cc)
+{
+	return cc == CURLE_COULDNT_CONNECT || cc == CURLE_RECV_ERROR ||
+	       cc == CURLE_SEND_ERROR || cc == CURLE_OPERATION_TIMEDOUT ||
+	       cc == CURLE_GOT_NOTHING || cc == CURLE_PARTIAL_FILE;
+}
+
+static CURLcode perform_once(struct drydock_registry *reg, struct req *rq,
+			     const char *auth_header)
+{
+	struct curl_slist *hdrs = NULL;
+	struct upload_state up = {rq, 0};
+	char line[HDR_VALUE_MAX + 64];
+	CURL *c = reg->curl;
+	CURLcode cc;
+
+	curl_easy_reset(c);
+	rq->status = 0;
+	rq->delivered = 0;
+	rq->sink_rc = 0;
+	rq->content_length = -1;
+	rq->sink_curl = c;
+	drydock_buf_reset(&rq->errbody);
+	if (rq->body)
+		drydock_buf_reset(rq->body);
+	curl_easy_setopt(c, CURLOPT_URL, rq->url);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, USER_AGENT);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, rq);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, rq);
+	set_tls(reg, c);
+	if (rq->follow) {
+		/* libcurl drops a custom Authorization header when a redirect
+		 * leaves the host (CURLOPT_UNRESTRICTED_AUTH stays 0) */
+		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+	}
+	if (!strcmp(rq->method, "HEAD")) {
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	} else if (!strcmp(rq->method, "GET")) {
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	} else {
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
+		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(c, CURLOPT_READDATA, &up);
+		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
+				 (curl_off_t)(rq->read_cb
+						      ? rq->upload_len
+						      : (long long)rq->len));
+		/* no "Expect: 100-continue" round trip */
+		hdrs = curl_slist_append(hdrs, "Expect:");
+	}
+	if (rq->accept) {
+		snprintf(line, sizeof(line), "Accept: %s", rq->accept);
+		hdrs = curl_slist_append(hdrs, line);
+	}
+	if (rq->content_type) {
+		snprintf(line, sizeof(line), "Content-Type: %s",
+			 rq->content_type);
+		hdrs = curl_slist_append(hdrs, line);
+	}
+	if (rq->content_range) {
+		snprintf(line, sizeof(line), "Content-Range: %s",
+			 rq->content_range);
+		hdrs = curl_slist_append(hdrs, line);
+	}
+	if (auth_header)
+		hdrs = curl_slist_append(hdrs, auth_header);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	cc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &rq->status);
+	curl_slist_free_all(hdrs);
+	return cc;
+}
+
+/* "Authorization: Basic base64(user:pass)" */
+static char *basic_header(const struct drydock_registry *reg)
+{
+	struct drydock_buf raw = DRYDOCK_BUF_INIT(8192);
+	struct drydock_buf h = DRYDOCK_BUF_INIT(16384);
+	char *out = NULL;
+	unsigned char *enc;
+	int n;
+
+	if (drydock_buf_printf(&raw, "%s:%s", reg->username, reg->password))
+		goto done;
+	enc = malloc(raw.len / 3 * 4 + 8);
+	if (!enc)
+		goto done;
+	n = EVP_EncodeBlock(enc, (const unsigned char *)raw.ptr, (int)raw.len);
+	if (n >= 0 && !drydock_buf_printf(&h, "Authorization: Basic %.*s", n,
+					  (const char *)enc))
+		out = drydock_buf_detach(&h, NULL);
+	free(enc);
+done:
+	if (raw.ptr)
+		memset(raw.ptr, 0, raw.len);
+	drydock_buf_release(&raw);
+	drydock_buf_release(&h);
+	return out;
+}
+
+/* The Authorization header for rq under the last challenge, or NULL. */
+static int auth_for(struct drydock_registry *reg, struct req *rq, char **hdr,
+		    struct drydock_err *err)
+{
+	const char *tok = NULL;
+	int rc;
+
+	*hdr = NULL;
+	if (reg->chal.scheme == AUTH_BASIC) {
+		if (!reg->username)
+			return 0;
+		*hdr = basic_header(reg);
+		return *hdr ? 0 : DRYDOCK_ENOMEM;
+	}
+	if (reg->chal.scheme != AUTH_BEARER)
+		return 0;
+	rc = fetch_token(reg, &reg->chal,
+			 rq->scope ? rq->scope : reg->chal.scope, rq->scope2,
+			 rq->name, &tok, err);
+	if (rc)
+		return rc;
+	{
+		struct drydock_buf h =
+			DRYDOCK_BUF_INIT(DRYDOCK_MAX_TOKEN_BYTES + 64);
+
+		if (drydock_buf_printf(&h, "Authorization: Bearer %s", tok))
+			return DRYDOCK_ELIMIT;
+		*hdr = drydock_buf_detach(&h, NULL);
+	}
+	return *hdr ? 0 : DRYDOCK_ENOMEM;
+}
+
+int http_do(struct drydock_registry *reg, struct req *rq,
+	    struct drydock_err *err)
+{
+	int attempt = 0, auth_tried = 0, rc = 0;
+	long long wait_ms = reg->backoff_ms;
+	char *auth = NULL;
+	CURLcode cc;
+
+	drydock_buf_init(&rq->errbody, 64 * 1024);
+	rq->name = rq->name ? rq->name : rq->url;
+	rc = auth_for(reg, rq, &auth, err);
+	if (rc)
+		goto out;
+	for (;;) {
+		int retry = 0;
+		long long delay;
+
+		cc = perform_once(reg, rq, auth);
+		if (rq->sink_rc) {
+			rc = rq->sink_rc;
+			if (err && !err->code)
+				drydock_err_set(
+					err, rc, "'%s': %s", rq->name,
+					"transfer stopped by the reader");
+			goto out;
+		}
+		if (cc != CURLE_OK) {
+			if (transient_curl(cc) && !rq->delivered &&
+			    !rq->read_cb && attempt < reg->retries)
+				retry = 1;
+			else {
+				rc = drydock_err_set(err, DRYDOCK_EIO,
+						     "'%s': %s", rq->name,
+						     curl_easy_strerror(cc));
+				goto out;
+			}
+		} else if (rq->status == 401 && !auth_tried &&
+			   rq->www_auth[0]) {
+			struct challenge ch;
+
+			auth_tried = 1;
+			if (challenge_parse(rq->www_auth, &ch)) {
+				rc = drydock_err_set(
+					err, DRYDOCK_EAUTH,
+					"'%s': unusable authentication "
+					"challenge '%.200s'",
+					rq->name, rq->www_auth);
+				goto out;
+			}
+			if (ch.scheme == AUTH_BASIC && !reg->username)
+				goto out; /* no credentials: report the 401 */
+			if (rq->read_cb)
+				goto out; /* the body cannot be sent again */
+			reg->chal = ch;
+			free(auth);
+			auth = NULL;
+			rc = auth_for(reg, rq, &auth, err);
+			if (rc)
+				goto out;
+			continue;
+		} else if ((rq->status == 429 || rq->status == 503) &&
+			   attempt < reg->retries && !rq->read_cb) {
+			retry = 1;
+		}
+		if (!retry)
+			break;
+		delay = wait_ms;
+		if (rq->retry_after[0]) {
+			long long s = retry_after_seconds(rq->retry_after,
+							  time(NULL));
+
+			if (s > DRYDOCK_MAX_RETRY_AFTER_SECONDS) {
+				rc = drydock_err_set(
+					err, DRYDOCK_ETIMEOUT,
+					"'%s': registry asks to retry after "
+					"%lld s (more than %d s)",
+					rq->name, s,
+					DRYDOCK_MAX_RETRY_AFTER_SECONDS);
+				goto out;
+			}
+			if (s >= 0)
+				delay = s * 1000;
+		}
+		attempt++;
+		reg->retries_done++;
+		sleep_ms(delay);
+		if (wait_ms < 30000)
+			wait_ms *= 2;
+	}
+out:
+	free(auth);
+	if (rc)
+		drydock_buf_release(&rq->errbody);
+	return rc;
+}
+
+int http_status_error(const struct req *rq, struct drydock_err *err)
+{
+	const char *code = NULL, *msg = NULL;
+	json_t *doc = NULL, *e;
+	int dc;
+
+	if (rq->errbody.len)
+		doc = json_loadb(rq->errbody.ptr, rq->errbody.len, 0, NULL);
+	e = doc ? json_array_get(json_object_get(doc, "errors"), 0) : NULL;
+	if (json_is_object(e)) {
+		code = drydock_json_str(e, "code");
+		msg = drydock_json_str(e, "message");
+	}
+	switch (rq->status) {
+	case 401:
+	case 403:
+		dc = DRYDOCK_EAUTH;
+		break;
+	case 404:
+		dc = DRYDOCK_ENOTFOUND;
+		break;
+	case 429:
+		dc = DRYDOCK_ETIMEOUT;
+		break;
+	default:
+		dc = DRYDOCK_ERROR;
+	}
+	drydock_err_set(err, dc, "'%s': HTTP %ld%s%.60s%s%.200s", rq->name,
+			rq->status, code ? " " : "", code ? code : "",
+			msg ? ": " : "", msg ? msg : "");
+	json_decref(doc);
+	return dc;
+}
+
+void req_done(struct req *rq)
+{
+	drydock_buf_release(&rq->errbody);
+}
