@@ -100,6 +100,14 @@ typedef int (*drydock_fs_each_fn)(const struct drydock_fs_entry *e,
 int drydock_fs_list(const struct drydock_fs *fs, const char *dir, int upto,
 		    drydock_fs_each_fn fn, void *payload);
 
+/*
+ * Append src's layers on top of dst's: src layer i becomes dst layer
+ * (previous count + i), with its diff ID, files and whiteouts copied.
+ * Used to merge per-layer results read in parallel, in order.
+ */
+int drydock_fs_merge(struct drydock_fs *dst, const struct drydock_fs *src,
+		     struct drydock_err *err);
+
 /* Normalise a path from a tar header or a walk into out (see above).
  * Returns 0, or DRYDOCK_ECORRUPT for a path escaping the root
  * ("../x") or DRYDOCK_ELIMIT past DRYDOCK_MAX_PATH. */

@@ -43,6 +43,12 @@
 /* files an archive (docker-archive, oci-archive) holds outside layers */
 #define DRYDOCK_MAX_ARCHIVE_ENTRIES 100000
 
+/* Image sources (lib/image). */
+
+/* directory depth walked in a dir: source (paths are bounded by
+ * DRYDOCK_MAX_PATH anyway; this bounds open directory handles) */
+#define DRYDOCK_MAX_DIR_DEPTH 256
+
 /* Files kept for analysers (package databases, os-release). */
 
 /* one file kept in memory: the largest rpmdb.sqlite of a full RHEL image

@@ -3,6 +3,7 @@
 #include "drydock/error.h"
 #include "drydock/fs.h"
 #include "drydock/limits.h"
+#include "internal.h"
 
 /*
  * The kept filesystem.
@@ -649,4 +650,51 @@ int drydock_fs_list(const struct drydock_fs *fs, const char *dir, int upto,
 		rc = fn(found[i], payload);
 	free(found);
 	return rc;
+}
+
+int fs_set_diff_id(struct drydock_fs *fs, int layer, const char *diff_id,
+		   struct drydock_err *err)
+{
+	char *copy;
+
+	if (layer < 0 || layer >= fs->nlayers)
+		return drydock_err_set(err, DRYDOCK_ERROR, "no layer %d",
+				       layer);
+	copy = diff_id ? strdup(diff_id) : NULL;
+	if (diff_id && !copy)
+		return drydock_err_set(err, DRYDOCK_ENOMEM, "out of memory");
+	free(fs->diff_ids[layer]);
+	fs->diff_ids[layer] = copy;
+	return 0;
+}
+
+int drydock_fs_merge(struct drydock_fs *dst, const struct drydock_fs *src,
+		     struct drydock_err *err)
+{
+	int base = dst->nlayers;
+	size_t i, j;
+	int l, rc;
+
+	for (l = 0; l < src->nlayers; l++)
+		if ((rc = drydock_fs_add_layer(dst, src->diff_ids[l], err)) < 0)
+			return rc;
+	for (i = 0; i < src->nnodes; i++) {
+		const struct node *nd = src->nodes[i];
+
+		for (j = 0; j < nd->nw; j++) {
+			rc = add_wo(dst, base + nd->w[j].layer, nd->path,
+				    nd->w[j].opaque, err);
+			if (rc < 0)
+				return rc;
+		}
+		for (j = 0; j < nd->nv; j++) {
+			const struct drydock_fs_entry *e = &nd->v[j]->e;
+
+			rc = drydock_fs_put(dst, base + e->layer, nd->path,
+					    e->type, e->data, e->len, err);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
 }

@@ -1,0 +1,725 @@
+#include "../util/setup.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "drydock-config.h"
+#if DRYDOCK_HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
+
+#include "drydock/error.h"
+#include "drydock/limits.h"
+#include "internal.h"
+
+/*
+ * Layer streams: file ranges, decompression chosen by magic bytes, and
+ * the tar reader (libarchive, tar format only, fed from our decompressed
+ * stream so that both digests are computed as the bytes flow).
+ */
+
+#define IN_BUF (128u * 1024)
+#define OUT_BUF (256u * 1024)
+
+/* File ranges */
+
+static long fdrange_read(struct rd *r, void *buf, size_t n,
+			 struct drydock_err *err)
+{
+	struct fdrange *f = (struct fdrange *)r;
+	ssize_t got;
+
+	if (f->off >= f->end)
+		return 0;
+	if (n > f->end - f->off)
+		n = f->end - f->off;
+	if (n > (1u << 30))
+		n = 1u << 30;
+	do {
+		got = pread(f->fd, buf, n, (off_t)f->off);
+	} while (got < 0 && errno == EINTR);
+	if (got < 0)
+		return drydock_err_errno(err, errno, f->name);
+	if (got == 0)
+		return drydock_err_set(err, DRYDOCK_ECORRUPT,
+				       "'%s': file ends early", f->name);
+	f->off += (uint64_t)got;
+	return (long)got;
+}
+
+void fdrange_init(struct fdrange *r, int fd, uint64_t off, uint64_t len,
+		  const char *name)
+{
+	r->rd.read = fdrange_read;
+	r->fd = fd;
+	r->off = off;
+	r->end = off + len;
+	r->name = name;
+}
+
+/* Decompression */
+
+enum codec { C_UNKNOWN, C_PLAIN, C_GZIP, C_ZSTD };
+
+struct dec {
+	struct rd rd;
+	struct rd *in;
+	const char *name;
+	enum codec codec;
+	struct drydock_hash *hin, *hout;
+	unsigned char *ibuf, *obuf;
+	size_t ipos, ilen;
+	int in_eof;
+	int done;	    /* the compressed stream ended cleanly */
+	int member_end;	    /* gzip: between members */
+	uint64_t in_total;  /* compressed bytes read */
+	uint64_t out_total; /* plain bytes produced */
+#if DRYDOCK_HAVE_ISAL
+	struct inflate_state *isal;
+#else
+	z_stream z;
+	int z_init;
+#endif
+	ZSTD_DStream *zs;
+	size_t zs_last; /* last ZSTD_decompressStream hint: 0 at frame end */
+};
+
+/* Refill the input buffer when empty. Returns 0, or 1 at the end. */
+static int fill(struct dec *d, struct drydock_err *err)
+{
+	long got;
+
+	if (d->ipos < d->ilen)
+		return 0;
+	if (d->in_eof)
+		return 1;
+	got = d->in->read(d->in, d->ibuf, IN_BUF, err);
+	if (got < 0)
+		return (int)got;
+	if (got == 0) {
+		d->in_eof = 1;
+		return 1;
+	}
+	d->ipos = 0;
+	d->ilen = (size_t)got;
+	d->in_total += (uint64_t)got;
+	if (d->hin)
+		drydock_hash_update(d->hin, d->ibuf, d->ilen);
+	return 0;
+}
+
+static int detect(struct dec *d, struct drydock_err *err)
+{
+	int rc = fill(d, err);
+
+	if (rc < 0)
+		return rc;
+	/* the first read may be short; 4 bytes decide */
+	while (rc == 0 && d->ilen < 4 && !d->in_eof) {
+		long got = d->in->read(d->in, d->ibuf + d->ilen,
+				       IN_BUF - d->ilen, err);
+
+		if (got < 0)
+			return (int)got;
+		if (got == 0) {
+			d->in_eof = 1;
+			break;
+		}
+		if (d->hin)
+			drydock_hash_update(d->hin, d->ibuf + d->ilen,
+					    (size_t)got);
+		d->ilen += (size_t)got;
+		d->in_total += (uint64_t)got;
+	}
+	if (d->ilen >= 2 && d->ibuf[0] == 0x1f && d->ibuf[1] == 0x8b)
+		d->codec = C_GZIP;
+	else if (d->ilen >= 4 && d->ibuf[0] == 0x28 && d->ibuf[1] == 0xb5 &&
+		 d->ibuf[2] == 0x2f && d->ibuf[3] == 0xfd)
+		d->codec = C_ZSTD;
+	else
+		d->codec = C_PLAIN;
+	if (d->codec == C_GZIP) {
+#if DRYDOCK_HAVE_ISAL
+		d->isal = malloc(sizeof(*d->isal));
+		if (!d->isal)
+			return drydock_err_set(err, DRYDOCK_ENOMEM,
+					       "out of memory");
+		isal_inflate_init(d->isal);
+		d->isal->crc_flag = ISAL_GZIP;
+#else
+		memset(&d->z, 0, sizeof(d->z));
+		if (inflateInit2(&d->z, 16 + MAX_WBITS) != Z_OK)
+			return drydock_err_set(err, DRYDOCK_ENOMEM,
+					       "out of memory");
+		d->z_init = 1;
+#endif
+	} else if (d->codec == C_ZSTD) {
+		d->zs = ZSTD_createDStream();
+		if (!d->zs || ZSTD_isError(ZSTD_initDStream(d->zs)))
+			return drydock_err_set(err, DRYDOCK_ENOMEM,
+					       "out of memory");
+		d->zs_last = 1;
+	}
+	return 0;
+}
+
+/* Between gzip members: another member, zero padding, or garbage. */
+static int next_member(struct dec *d, struct drydock_err *err)
+{
+	for (;;) {
+		int rc = fill(d, err);
+
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			d->done = 1;
+			return 1;
+		}
+		if (d->ibuf[d->ipos] == 0x1f) {
+			d->member_end = 0;
+#if DRYDOCK_HAVE_ISAL
+			isal_inflate_reset(d->isal);
+			d->isal->crc_flag = ISAL_GZIP;
+#else
+			if (inflateReset(&d->z) != Z_OK)
+				return drydock_err_set(err, DRYDOCK_ECORRUPT,
+						       "'%s': bad gzip stream",
+						       d->name);
+#endif
+			return 0;
+		}
+		/* NUL padding after the last member is tolerated, as gzip
+		 * itself does */
+		while (d->ipos < d->ilen && d->ibuf[d->ipos] == 0)
+			d->ipos++;
+		if (d->ipos < d->ilen)
+			return drydock_err_set(
+				err, DRYDOCK_ECORRUPT,
+				"'%s': garbage after gzip "
+				"stream at byte %llu",
+				d->name,
+				(unsigned long long)(d->in_total -
+						     (d->ilen - d->ipos)));
+	}
+}
+
+static long gunzip(struct dec *d, unsigned char *out, size_t n,
+		   struct drydock_err *err)
+{
+	for (;;) {
+		int rc;
+		size_t produced;
+
+		if (d->member_end) {
+			rc = next_member(d, err);
+			if (rc < 0)
+				return rc;
+			if (rc == 1)
+				return 0;
+		}
+		rc = fill(d, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 1)
+			return drydock_err_set(err, DRYDOCK_ECORRUPT,
+					       "'%s': truncated gzip stream "
+					       "after %llu bytes",
+					       d->name,
+					       (unsigned long long)d->in_total);
+#if DRYDOCK_HAVE_ISAL
+		d->isal->next_in = d->ibuf + d->ipos;
+		d->isal->avail_in = (uint32_t)(d->ilen - d->ipos);
+		d->isal->next_out = out;
+		d->isal->avail_out = (uint32_t)n;
+		rc = isal_inflate(d->isal);
+		d->ipos = d->ilen - d->isal->avail_in;
+		produced = n - d->isal->avail_out;
+		if (rc != ISAL_DECOMP_OK)
+			return drydock_err_set(
+				err, DRYDOCK_ECORRUPT,
+				"'%s': corrupt gzip stream near byte %llu (%s)",
+				d->name,
+				(unsigned long long)(d->in_total -
+						     (d->ilen - d->ipos)),
+				rc == ISAL_INCORRECT_CHECKSUM ? "bad checksum"
+							      : "bad data");
+		if (d->isal->block_state == ISAL_BLOCK_FINISH)
+			d->member_end = 1;
+#else
+		d->z.next_in = d->ibuf + d->ipos;
+		d->z.avail_in = (uInt)(d->ilen - d->ipos);
+		d->z.next_out = out;
+		d->z.avail_out = (uInt)n;
+		rc = inflate(&d->z, Z_NO_FLUSH);
+		d->ipos = d->ilen - d->z.avail_in;
+		produced = n - d->z.avail_out;
+		if (rc == Z_STREAM_END)
+			d->member_end = 1;
+		else if (rc != Z_OK && rc != Z_BUF_ERROR)
+			return drydock_err_set(
+				err, DRYDOCK_ECORRUPT,
+				"'%s': corrupt gzip stream near byte %llu (%s)",
+				d->name,
+				(unsigned long long)(d->in_total -
+						     (d->ilen - d->ipos)),
+				d->z.msg ? d->z.msg : "bad data");
+#endif
+		if (produced)
+			return (long)produced;
+	}
+}
+
+static long unzstd(struct dec *d, unsigned char *out, size_t n,
+		   struct drydock_err *err)
+{
+	for (;;) {
+		ZSTD_inBuffer ib;
+		ZSTD_outBuffer ob = {out, n, 0};
+		int rc = fill(d, err);
+
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			if (d->zs_last != 0)
+				return drydock_err_set(
+					err, DRYDOCK_ECORRUPT,
+					"'%s': truncated zstd stream after "
+					"%llu bytes",
+					d->name,
+					(unsigned long long)d->in_total);
+			d->done = 1;
+			return 0;
+		}
+		ib.src = d->ibuf;
+		ib.size = d->ilen;
+		ib.pos = d->ipos;
+		d->zs_last = ZSTD_decompressStream(d->zs, &ob, &ib);
+		d->ipos = ib.pos;
+		if (ZSTD_isError(d->zs_last))
+			return drydock_err_set(err, DRYDOCK_ECORRUPT,
+					       "'%s': corrupt zstd stream: %s",
+					       d->name,
+					       ZSTD_getErrorName(d->zs_last));
+		if (ob.pos)
+			return (long)ob.pos;
+	}
+}
+
+static long dec_read(struct rd *r, void *buf, size_t n, struct drydock_err *err)
+{
+	struct dec *d = (struct dec *)r;
+	long got;
+
+	if (d->codec == C_UNKNOWN) {
+		int rc = detect(d, err);
+
+		if (rc < 0)
+			return rc;
+	}
+	if (d->codec == C_PLAIN) {
+		int rc = fill(d, err);
+		size_t k;
+
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			d->done = 1;
+			return 0;
+		}
+		k = d->ilen - d->ipos;
+		if (k > n)
+			k = n;
+		memcpy(buf, d->ibuf + d->ipos, k);
+		d->ipos += k;
+		got = (long)k;
+	} else if (d->codec == C_GZIP) {
+		got = gunzip(d, buf, n, err);
+	} else {
+		got = unzstd(d, buf, n, err);
+	}
+	if (got <= 0)
+		return got;
+	d->out_total += (uint64_t)got;
+	if (d->out_total > DRYDOCK_MAX_LAYER_BYTES)
+		return drydock_err_set(
+			err, DRYDOCK_ELIMIT,
+			"'%s': more than %llu uncompressed bytes "
+			"(DRYDOCK_MAX_LAYER_BYTES)",
+			d->name, (unsigned long long)DRYDOCK_MAX_LAYER_BYTES);
+	/* zero-filled bombs: the ratio counts once past the first MB */
+	if (d->codec != C_PLAIN && d->out_total > (1u << 20) &&
+	    d->out_total / DRYDOCK_MAX_INFLATE_RATIO > d->in_total)
+		return drydock_err_set(err, DRYDOCK_ELIMIT,
+				       "'%s': expands more than %d times "
+				       "(DRYDOCK_MAX_INFLATE_RATIO)",
+				       d->name, DRYDOCK_MAX_INFLATE_RATIO);
+	if (d->hout)
+		drydock_hash_update(d->hout, buf, (size_t)got);
+	return got;
+}
+
+int dec_new(struct dec **out, struct rd *in, const char *name, int hash)
+{
+	struct dec *d = calloc(1, sizeof(*d));
+
+	*out = NULL;
+	if (!d)
+		return DRYDOCK_ENOMEM;
+	d->rd.read = dec_read;
+	d->in = in;
+	d->name = name;
+	d->ibuf = malloc(IN_BUF);
+	if (hash) {
+		d->hin = drydock_hash_new("sha256");
+		d->hout = drydock_hash_new("sha256");
+	}
+	if (!d->ibuf || (hash && (!d->hin || !d->hout))) {
+		dec_free(d);
+		return DRYDOCK_ENOMEM;
+	}
+	*out = d;
+	return 0;
+}
+
+struct rd *dec_rd(struct dec *d)
+{
+	return &d->rd;
+}
+
+uint64_t dec_in_bytes(const struct dec *d)
+{
+	return d->in_total;
+}
+
+void dec_digests(struct dec *d, char blob[DRYDOCK_DIGEST_MAX],
+		 char diff[DRYDOCK_DIGEST_MAX])
+{
+	blob[0] = diff[0] = '\0';
+	if (d->hin)
+		drydock_hash_finish(d->hin, blob);
+	if (d->hout)
+		drydock_hash_finish(d->hout, diff);
+	d->hin = d->hout = NULL;
+}
+
+void dec_free(struct dec *d)
+{
+	if (!d)
+		return;
+	drydock_hash_free(d->hin);
+	drydock_hash_free(d->hout);
+	free(d->ibuf);
+	free(d->obuf);
+#if DRYDOCK_HAVE_ISAL
+	free(d->isal);
+#else
+	if (d->z_init)
+		inflateEnd(&d->z);
+#endif
+	if (d->zs)
+		ZSTD_freeDStream(d->zs);
+	free(d);
+}
+
+/* The tar reader */
+
+/* libarchive failed reading entry data: the caller words the message */
+#define DATA_ERROR (-1000)
+
+struct lctx {
+	struct dec *dec;
+	struct drydock_err *err; /* the first error of the stream */
+	int failed;
+	unsigned char *buf;
+};
+
+static la_ssize_t la_read(struct archive *a, void *ud, const void **out)
+{
+	struct lctx *c = ud;
+	long got;
+
+	got = dec_read(dec_rd(c->dec), c->buf, OUT_BUF, c->err);
+	if (got < 0) {
+		c->failed = 1;
+		archive_set_error(a, EIO, "%s", c->err->msg);
+		return -1;
+	}
+	*out = c->buf;
+	return got;
+}
+
+static int keep_whiteout(struct drydock_fs *fs, const char *path,
+			 const char *base, size_t dirlen,
+			 struct drydock_err *err)
+{
+	char target[DRYDOCK_MAX_PATH];
+	const char *name = base + 4;
+
+	if (strcmp(base, ".wh..wh..opq") == 0) {
+		if (dirlen >= sizeof(target))
+			return DRYDOCK_ELIMIT;
+		memcpy(target, path, dirlen);
+		target[dirlen] = '\0';
+		return drydock_fs_opaque(fs, 0, target, err);
+	}
+	if (strncmp(base, ".wh..wh.", 8) == 0)
+		return 0; /* aufs metadata (.wh..wh.plnk, ...): not content */
+	if (!*name)
+		return drydock_err_set(err, DRYDOCK_ECORRUPT,
+				       "'%s': whiteout without a name", path);
+	if (snprintf(target, sizeof(target), "%.*s%s%s", (int)dirlen, path,
+		     dirlen ? "/" : "", name) >= (int)sizeof(target))
+		return drydock_err_set(err, DRYDOCK_ELIMIT,
+				       "'%s': path too long", path);
+	return drydock_fs_whiteout(fs, 0, target, err);
+}
+
+static int keep_file(struct archive *a, struct archive_entry *e,
+		     struct drydock_fs *fs, const char *path,
+		     const struct layer_job *job, struct drydock_err *err)
+{
+	la_int64_t size = archive_entry_size(e);
+	char *data;
+	la_ssize_t got;
+	size_t total = 0;
+	int rc;
+
+	if (size < 0 || (uint64_t)size > DRYDOCK_MAX_KEPT_FILE_BYTES)
+		return drydock_err_set(err, DRYDOCK_ELIMIT,
+				       "'%s': kept file of %lld bytes is over "
+				       "%u (DRYDOCK_MAX_KEPT_FILE_BYTES)",
+				       path, (long long)size,
+				       DRYDOCK_MAX_KEPT_FILE_BYTES);
+	if (job->kept_total) {
+		size_t now = __atomic_add_fetch(job->kept_total, (size_t)size,
+						__ATOMIC_RELAXED);
+
+		if (now > DRYDOCK_MAX_KEPT_TOTAL_BYTES)
+			return drydock_err_set(
+				err, DRYDOCK_ELIMIT,
+				"'%s': kept files exceed %u bytes "
+				"(DRYDOCK_MAX_KEPT_TOTAL_BYTES)",
+				path, DRYDOCK_MAX_KEPT_TOTAL_BYTES);
+	}
+	data = malloc((size_t)size + 1);
+	if (!data)
+		return drydock_err_set(err, DRYDOCK_ENOMEM, "out of memory");
+	while (total < (size_t)size) {
+		got = archive_read_data(a, data + total, (size_t)size - total);
+		if (got < 0) {
+			free(data);
+			return DATA_ERROR; /* reported by the caller */
+		}
+		if (got == 0)
+			break;
+		total += (size_t)got;
+	}
+	if (total != (size_t)size) {
+		free(data);
+		return drydock_err_set(err, DRYDOCK_ECORRUPT,
+				       "'%s': truncated tar entry", path);
+	}
+	rc = drydock_fs_put(fs, 0, path, DRYDOCK_FS_FILE, data, total, err);
+	free(data);
+	return rc;
+}
+
+static int entry(struct archive *a, struct archive_entry *e,
+		 struct drydock_fs *fs, const struct layer_job *job,
+		 struct drydock_err *err)
+{
+	char path[DRYDOCK_MAX_PATH];
+	const char *raw = archive_entry_pathname(e);
+	const char *base, *hl;
+	size_t dirlen;
+	int rc;
+
+	if (!raw)
+		return drydock_err_set(err, DRYDOCK_ECORRUPT,
+				       "tar entry without a name");
+	rc = drydock_fs_normalize(raw, path, sizeof(path));
+	if (rc < 0)
+		return drydock_err_set(
+			err, rc,
+			rc == DRYDOCK_ELIMIT ? "'%.200s': path too long"
+					     : "'%.200s': path leaves the root",
+			raw);
+	if (!*path)
+		return 0;
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	dirlen = base == path ? 0 : (size_t)(base - path - 1);
+	if (strncmp(base, ".wh.", 4) == 0)
+		return keep_whiteout(fs, path, base, dirlen, err);
+	switch (archive_entry_filetype(e)) {
+	case AE_IFDIR:
+		return drydock_fs_put(fs, 0, path, DRYDOCK_FS_DIR, NULL, 0,
+				      err);
+	case AE_IFLNK: {
+		const char *t = archive_entry_symlink(e);
+
+		if (!t)
+			t = "";
+		if (strlen(t) >= DRYDOCK_MAX_PATH)
+			return drydock_err_set(err, DRYDOCK_ELIMIT,
+					       "'%s': symlink target too long",
+					       path);
+		return drydock_fs_put(fs, 0, path, DRYDOCK_FS_SYMLINK, t,
+				      strlen(t), err);
+	}
+	case AE_IFREG:
+		break;
+	default:
+		hl = archive_entry_hardlink(e);
+		if (!hl)
+			return 0; /* devices, fifos */
+		break;
+	}
+	if (!job->want || !job->want(path, job->payload))
+		return 0;
+	hl = archive_entry_hardlink(e);
+	if (hl) {
+		/* a hard link to an earlier entry of this layer: its content
+		 * is there when the target was kept too */
+		char tp[DRYDOCK_MAX_PATH];
+		const struct drydock_fs_entry *t;
+
+		if (drydock_fs_normalize(hl, tp, sizeof(tp)) < 0)
+			return drydock_err_set(err, DRYDOCK_ECORRUPT,
+					       "'%s': bad hard link target",
+					       path);
+		t = drydock_fs_get_at(fs, tp, 0);
+		if (!t || t->type != DRYDOCK_FS_FILE ||
+		    archive_entry_size(e) > 0)
+			return archive_entry_size(e) > 0
+				       ? keep_file(a, e, fs, path, job, err)
+				       : 0;
+		return drydock_fs_put(fs, 0, path, DRYDOCK_FS_FILE, t->data,
+				      t->len, err);
+	}
+	return keep_file(a, e, fs, path, job, err);
+}
+
+/* Read the rest of the stream (tar padding after the end blocks) so both
+ * digests cover every byte. */
+static int drain(struct lctx *c)
+{
+	long got;
+
+	do {
+		got = dec_read(dec_rd(c->dec), c->buf, OUT_BUF, c->err);
+	} while (got > 0);
+	return got < 0 ? (int)got : 0;
+}
+
+int layer_read(struct rd *in, const struct layer_job *job,
+	       struct drydock_fs *out, struct drydock_err *err)
+{
+	struct lctx c;
+	struct archive *a = NULL;
+	struct archive_entry *e;
+	char blob[DRYDOCK_DIGEST_MAX], diff[DRYDOCK_DIGEST_MAX];
+	uint64_t entries = 0;
+	int rc = 0, r;
+
+	memset(&c, 0, sizeof(c));
+	c.err = err;
+	c.buf = malloc(OUT_BUF);
+	if (!c.buf || dec_new(&c.dec, in, job->name, 1) < 0) {
+		rc = drydock_err_set(err, DRYDOCK_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((rc = drydock_fs_add_layer(out, NULL, err)) < 0)
+		goto done;
+	rc = 0;
+	a = archive_read_new();
+	if (!a) {
+		rc = drydock_err_set(err, DRYDOCK_ENOMEM, "out of memory");
+		goto done;
+	}
+	archive_read_support_format_tar(a);
+	if (archive_read_open(a, &c, NULL, la_read, NULL) != ARCHIVE_OK) {
+		if (!c.failed)
+			drydock_err_set(err, DRYDOCK_ECORRUPT,
+					"'%s': not a tar stream: %s", job->name,
+					archive_error_string(a));
+		rc = err->code ? err->code : DRYDOCK_ECORRUPT;
+		goto done;
+	}
+	for (;;) {
+		r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r == ARCHIVE_WARN)
+			r = ARCHIVE_OK;
+		if (r != ARCHIVE_OK) {
+			if (!c.failed)
+				drydock_err_set(err, DRYDOCK_ECORRUPT,
+						"'%s': corrupt tar: %s",
+						job->name,
+						archive_error_string(a));
+			rc = err->code ? err->code : DRYDOCK_ECORRUPT;
+			goto done;
+		}
+		if (++entries > DRYDOCK_MAX_TAR_ENTRIES) {
+			rc = drydock_err_set(err, DRYDOCK_ELIMIT,
+					     "'%s': more than %u tar entries "
+					     "(DRYDOCK_MAX_TAR_ENTRIES)",
+					     job->name,
+					     DRYDOCK_MAX_TAR_ENTRIES);
+			goto done;
+		}
+		rc = entry(a, e, out, job, err);
+		if (rc < 0) {
+			if (c.failed)
+				rc = err->code;
+			else if (rc == DATA_ERROR)
+				rc = drydock_err_set(err, DRYDOCK_ECORRUPT,
+						     "'%s': corrupt tar: %s",
+						     job->name,
+						     archive_error_string(a));
+			else
+				drydock_err_prefix(err, "'%s'", job->name);
+			goto done;
+		}
+		/* skipping still reads through our callback: no seek
+		 * callback, so every byte is inflated and hashed */
+		if (archive_read_data_skip(a) != ARCHIVE_OK) {
+			if (!c.failed)
+				drydock_err_set(err, DRYDOCK_ECORRUPT,
+						"'%s': corrupt tar: %s",
+						job->name,
+						archive_error_string(a));
+			rc = err->code ? err->code : DRYDOCK_ECORRUPT;
+			goto done;
+		}
+	}
+	if ((rc = drain(&c)) < 0)
+		goto done;
+	dec_digests(c.dec, blob, diff);
+	if (job->digest && *job->digest && strcmp(job->digest, blob) != 0) {
+		rc = drydock_err_set(err, DRYDOCK_EDIGEST,
+				     "'%s': blob digest is %s, expected %s",
+				     job->name, blob, job->digest);
+		goto done;
+	}
+	if (job->diff_id && *job->diff_id && strcmp(job->diff_id, diff) != 0) {
+		rc = drydock_err_set(err, DRYDOCK_EDIGEST,
+				     "'%s': diff ID is %s, expected %s",
+				     job->name, diff, job->diff_id);
+		goto done;
+	}
+	rc = fs_set_diff_id(out, 0, diff, err);
+done:
+	if (a)
+		archive_read_free(a);
+	dec_free(c.dec);
+	free(c.buf);
+	return rc;
+}
