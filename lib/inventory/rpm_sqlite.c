@@ -153,6 +153,9 @@ int rpm_sqlite_parse(struct drydock_inventory *inv, const uint8_t *data,
 	size_t rows = 0;
 	int rc, ret = 0;
 
+	if (!rpm_is_sqlite(data, len))
+		return drydock_err_set(err, DRYDOCK_ECORRUPT,
+				       "'%s': sqlite: bad magic", name);
 	if (len > DRYDOCK_MAX_KEPT_FILE_BYTES)
 		return drydock_err_set(err, DRYDOCK_ELIMIT,
 				       "'%s': %zu bytes exceed "
