@@ -1,0 +1,15 @@
+#include "../lib/util/setup.h"
+
+#include "fuzz-feed.h"
+
+/* The debian-dsa importer (lib/vulndb/feed_*.c). */
+
+extern const struct drydock_importer drydock_importer_debian_dsa;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_feed(&drydock_importer_debian_dsa, data, size);
+	return 0;
+}
