@@ -38,6 +38,8 @@ void fdrange_init(struct fdrange *r, int fd, uint64_t off, uint64_t len,
 /* A decompressing reader: gzip (multi-member), zstd or plain, chosen by
  * the first bytes; optionally hashing what it reads and what it yields. */
 struct dec;
+/* Set: inflate with zlib even when ISA-L is built in (tests, benchmarks) */
+extern int image_inflate_zlib;
 int dec_new(struct dec **out, struct rd *in, const char *name, int hash);
 struct rd *dec_rd(struct dec *d);
 /* After the end: "sha256:..." of the compressed and the plain bytes. */

@@ -65,6 +65,8 @@ void fdrange_init(struct fdrange *r, int fd, uint64_t off, uint64_t len,
 
 /* Decompression */
 
+int image_inflate_zlib;
+
 enum codec { C_UNKNOWN, C_PLAIN, C_GZIP, C_ZSTD };
 
 struct dec {
@@ -81,11 +83,10 @@ struct dec {
 	uint64_t in_total;  /* compressed bytes read */
 	uint64_t out_total; /* plain bytes produced */
 #if DRYDOCK_HAVE_ISAL
-	struct inflate_state *isal;
-#else
+	struct inflate_state *isal; /* NULL: zlib */
+#endif
 	z_stream z;
 	int z_init;
-#endif
 	ZSTD_DStream *zs;
 	size_t zs_last; /* last ZSTD_decompressStream hint: 0 at frame end */
 };
@@ -146,19 +147,21 @@ static int detect(struct dec *d, struct drydock_err *err)
 		d->codec = C_PLAIN;
 	if (d->codec == C_GZIP) {
 #if DRYDOCK_HAVE_ISAL
-		d->isal = malloc(sizeof(*d->isal));
-		if (!d->isal)
-			return drydock_err_set(err, DRYDOCK_ENOMEM,
-					       "out of memory");
-		isal_inflate_init(d->isal);
-		d->isal->crc_flag = ISAL_GZIP;
-#else
+		if (!image_inflate_zlib) {
+			d->isal = malloc(sizeof(*d->isal));
+			if (!d->isal)
+				return drydock_err_set(err, DRYDOCK_ENOMEM,
+						       "out of memory");
+			isal_inflate_init(d->isal);
+			d->isal->crc_flag = ISAL_GZIP;
+			return 0;
+		}
+#endif
 		memset(&d->z, 0, sizeof(d->z));
 		if (inflateInit2(&d->z, 16 + MAX_WBITS) != Z_OK)
 			return drydock_err_set(err, DRYDOCK_ENOMEM,
 					       "out of memory");
 		d->z_init = 1;
-#endif
 	} else if (d->codec == C_ZSTD) {
 		d->zs = ZSTD_createDStream();
 		if (!d->zs || ZSTD_isError(ZSTD_initDStream(d->zs)))
@@ -184,14 +187,16 @@ static int next_member(struct dec *d, struct drydock_err *err)
 		if (d->ibuf[d->ipos] == 0x1f) {
 			d->member_end = 0;
 #if DRYDOCK_HAVE_ISAL
-			isal_inflate_reset(d->isal);
-			d->isal->crc_flag = ISAL_GZIP;
-#else
+			if (d->isal) {
+				isal_inflate_reset(d->isal);
+				d->isal->crc_flag = ISAL_GZIP;
+				return 0;
+			}
+#endif
 			if (inflateReset(&d->z) != Z_OK)
 				return drydock_err_set(err, DRYDOCK_ECORRUPT,
 						       "'%s': bad gzip stream",
 						       d->name);
-#endif
 			return 0;
 		}
 		/* NUL padding after the last member is tolerated, as gzip
@@ -212,6 +217,8 @@ static int next_member(struct dec *d, struct drydock_err *err)
 static long gunzip(struct dec *d, unsigned char *out, size_t n,
 		   struct drydock_err *err)
 {
+	int stalled = 0;
+
 	for (;;) {
 		int rc;
 		size_t produced;
@@ -226,32 +233,45 @@ static long gunzip(struct dec *d, unsigned char *out, size_t n,
 		rc = fill(d, err);
 		if (rc < 0)
 			return rc;
-		if (rc == 1)
+		/* at the end of input the inflater may still hold output:
+		 * it is truncated only when a call makes no progress */
+		if (rc == 1 && stalled)
 			return drydock_err_set(err, DRYDOCK_ECORRUPT,
 					       "'%s': truncated gzip stream "
 					       "after %llu bytes",
 					       d->name,
 					       (unsigned long long)d->in_total);
+		stalled = rc == 1;
 #if DRYDOCK_HAVE_ISAL
-		d->isal->next_in = d->ibuf + d->ipos;
-		d->isal->avail_in = (uint32_t)(d->ilen - d->ipos);
-		d->isal->next_out = out;
-		d->isal->avail_out = (uint32_t)n;
-		rc = isal_inflate(d->isal);
-		d->ipos = d->ilen - d->isal->avail_in;
-		produced = n - d->isal->avail_out;
-		if (rc != ISAL_DECOMP_OK)
-			return drydock_err_set(
-				err, DRYDOCK_ECORRUPT,
-				"'%s': corrupt gzip stream near byte %llu (%s)",
-				d->name,
-				(unsigned long long)(d->in_total -
-						     (d->ilen - d->ipos)),
-				rc == ISAL_INCORRECT_CHECKSUM ? "bad checksum"
-							      : "bad data");
-		if (d->isal->block_state == ISAL_BLOCK_FINISH)
-			d->member_end = 1;
-#else
+		if (d->isal) {
+			d->isal->next_in = d->ibuf + d->ipos;
+			d->isal->avail_in = (uint32_t)(d->ilen - d->ipos);
+			d->isal->next_out = out;
+			d->isal->avail_out = (uint32_t)n;
+			rc = isal_inflate(d->isal);
+			d->ipos = d->ilen - d->isal->avail_in;
+			produced = n - d->isal->avail_out;
+			if (rc != ISAL_DECOMP_OK)
+				return drydock_err_set(
+					err, DRYDOCK_ECORRUPT,
+					"'%s': corrupt gzip stream near byte "
+					"%llu (%s)",
+					d->name,
+					(unsigned long long)(d->in_total -
+							     (d->ilen -
+							      d->ipos)),
+					rc == ISAL_INCORRECT_CHECKSUM
+						? "bad checksum"
+						: "bad data");
+			if (d->isal->block_state == ISAL_BLOCK_FINISH) {
+				d->member_end = 1;
+				stalled = 0;
+			}
+			if (produced)
+				return (long)produced;
+			continue;
+		}
+#endif
 		d->z.next_in = d->ibuf + d->ipos;
 		d->z.avail_in = (uInt)(d->ilen - d->ipos);
 		d->z.next_out = out;
@@ -259,9 +279,10 @@ static long gunzip(struct dec *d, unsigned char *out, size_t n,
 		rc = inflate(&d->z, Z_NO_FLUSH);
 		d->ipos = d->ilen - d->z.avail_in;
 		produced = n - d->z.avail_out;
-		if (rc == Z_STREAM_END)
+		if (rc == Z_STREAM_END) {
 			d->member_end = 1;
-		else if (rc != Z_OK && rc != Z_BUF_ERROR)
+			stalled = 0;
+		} else if (rc != Z_OK && rc != Z_BUF_ERROR)
 			return drydock_err_set(
 				err, DRYDOCK_ECORRUPT,
 				"'%s': corrupt gzip stream near byte %llu (%s)",
@@ -269,7 +290,6 @@ static long gunzip(struct dec *d, unsigned char *out, size_t n,
 				(unsigned long long)(d->in_total -
 						     (d->ilen - d->ipos)),
 				d->z.msg ? d->z.msg : "bad data");
-#endif
 		if (produced)
 			return (long)produced;
 	}
@@ -285,14 +305,7 @@ static long unzstd(struct dec *d, unsigned char *out, size_t n,
 
 		if (rc < 0)
 			return rc;
-		if (rc == 1) {
-			if (d->zs_last != 0)
-				return drydock_err_set(
-					err, DRYDOCK_ECORRUPT,
-					"'%s': truncated zstd stream after "
-					"%llu bytes",
-					d->name,
-					(unsigned long long)d->in_total);
+		if (rc == 1 && d->zs_last == 0) {
 			d->done = 1;
 			return 0;
 		}
@@ -308,6 +321,12 @@ static long unzstd(struct dec *d, unsigned char *out, size_t n,
 					       ZSTD_getErrorName(d->zs_last));
 		if (ob.pos)
 			return (long)ob.pos;
+		/* at the end of input with nothing flushed: cut short */
+		if (rc == 1)
+			return drydock_err_set(
+				err, DRYDOCK_ECORRUPT,
+				"'%s': truncated zstd stream after %llu bytes",
+				d->name, (unsigned long long)d->in_total);
 	}
 }
 
@@ -418,10 +437,9 @@ void dec_free(struct dec *d)
 	free(d->obuf);
 #if DRYDOCK_HAVE_ISAL
 	free(d->isal);
-#else
+#endif
 	if (d->z_init)
 		inflateEnd(&d->z);
-#endif
 	if (d->zs)
 		ZSTD_freeDStream(d->zs);
 	free(d);

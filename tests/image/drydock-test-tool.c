@@ -7,6 +7,7 @@
 #include "drydock/error.h"
 #include "drydock/fs.h"
 #include "drydock/image.h"
+#include "lib/image/internal.h"
 
 /*
  * drydock-test-tool: exposes lib/image internals to the shell tests.
@@ -18,6 +19,7 @@
  *   drydock-test-tool [...] ls REF DIR        visible files in DIR
  *
  * -w GLOB: keep only files matching GLOB (fnmatch), default all.
+ * -z 1: inflate with zlib instead of ISA-L.
  * Errors: the message on stderr, exit 2.
  */
 
@@ -59,6 +61,8 @@ int main(int argc, char **argv)
 			opts.jobs = (int)strtol(argv[i + 1], NULL, 10);
 		else if (strcmp(argv[i], "-w") == 0)
 			glob = argv[i + 1];
+		else if (strcmp(argv[i], "-z") == 0)
+			image_inflate_zlib = argv[i + 1][0] == '1';
 		else
 			break;
 		i += 2;

@@ -15,7 +15,7 @@ oci_layout() {
 		case $mode in
 		gzip)
 			cp "$f" "$dir/l.tmp"
-			diff=$(gzip -dc "$f" | sha256sum | cut -d' ' -f1)
+			diff=$(gzip -dc "$f" 2>/dev/null | sha256sum | cut -d' ' -f1)
 			mt=application/vnd.oci.image.layer.v1.tar+gzip
 			;;
 		plain)

@@ -10,7 +10,7 @@ I="$D/images"
 
 # expect_file REF PATH SHA256 [JOBS]: the visible PATH has content SHA256
 expect_file() {
-	"$TOOL" -j "${4:-0}" get "$1" "$2" >"$T/get" 2>"$T/err" ||
+	"$TOOL" -z "${ZLIB:-0}" -j "${4:-0}" get "$1" "$2" >"$T/get" 2>"$T/err" ||
 		fail "get $1 $2: $(cat "$T/err")"
 	got=$(cut -d' ' -f5 "$T/get")
 	[ "$got" = "$3" ] || fail "$1 $2: sha256 $got, expected $3 ($(cat "$T/get"))"
@@ -58,6 +58,10 @@ head -c 1048576 "$T/plain.tar" | gzip -c >"$T/multi.gz"
 tail -c +1048577 "$T/plain.tar" | gzip -c >>"$T/multi.gz"
 oci_layout "$T/oci-multi" gzip "$T/multi.gz"
 expect_file "oci:$T/oci-multi" lib/apk/db/installed "$db"
+# the same with zlib instead of ISA-L
+ZLIB=1 expect_file "oci:$T/oci-multi" lib/apk/db/installed "$db"
+ZLIB=1 expect_file "oci:$T/oci-3.9.6" lib/apk/db/installed \
+	"$(sha <"$T/root-3.9.6/lib/apk/db/installed")"
 # two layers: 3.9.6 below 3.20.3; the top one wins, read with 1 and 2 jobs
 oci_layout "$T/oci-two" gzip \
 	"$I/alpine-minirootfs/alpine-minirootfs-3.9.6-x86_64.tar.gz" "$tgz"
