@@ -129,4 +129,17 @@
 /* SBOM input (sbom: source). */
 #define DRYDOCK_MAX_SBOM_BYTES (256u * 1024 * 1024)
 
+/* Reports and SBOMs (lib/report). */
+
+/* one package URL: real ones are < 300 bytes; the longest field inside
+ * (a version) is capped at DRYDOCK_MAX_VERSION_LEN */
+#define DRYDOCK_MAX_PURL_LEN 4096
+/* components or packages visited in one SBOM document, counting the
+ * ones skipped (language packages): DRYDOCK_MAX_PACKAGES bounds those
+ * kept; this bounds the work on the rest */
+#define DRYDOCK_MAX_SBOM_COMPONENTS 1000000
+/* an SBOM written by drydock_sbom_write into memory: ~1 KB per package
+ * in CycloneDX, so DRYDOCK_MAX_PACKAGES packages fit */
+#define DRYDOCK_MAX_SBOM_OUTPUT_BYTES (256u * 1024 * 1024)
+
 #endif
