@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Validate a JSON document against a JSON schema (draft-07) with local
-references resolved from the schema folder, offline.
+"""Validate JSON documents against JSON schemas (draft-07), offline, with
+references between the schemas resolved from the schema folder.
 
-usage: validate-schema.py SCHEMA_DIR SCHEMA_FILE DOCUMENT
-exit 0 valid, 1 invalid (errors on stderr), 77 when python3-jsonschema is
-missing (the test is then reported as skipped)."""
+usage: validate-schema.py SCHEMA_DIR CHECK...
+  CHECK is SCHEMA_FILE:DOCUMENT (must be valid) or !SCHEMA_FILE:DOCUMENT
+  (must be invalid: a check of the validator itself).
+exit 0 when every check holds, 1 otherwise (reasons on stderr), 77 when
+python3-jsonschema is missing (the test is then reported as skipped)."""
 import json
 import os
 import sys
@@ -17,33 +19,48 @@ except ImportError:
     sys.exit(77)
 
 
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
 def main():
-    sdir, sfile, doc = sys.argv[1:4]
+    sdir = sys.argv[1]
     store = {}
     for name in os.listdir(sdir):
         if name.endswith(".json"):
-            with open(os.path.join(sdir, name), encoding="utf-8") as f:
-                s = json.load(f)
+            s = load(os.path.join(sdir, name))
             # reachable by $id and by file name relative to that $id
             if "$id" in s:
                 store[s["$id"]] = s
-                base = s["$id"].rsplit("/", 1)[0]
-                store[base + "/" + name] = s
-    with open(os.path.join(sdir, sfile), encoding="utf-8") as f:
-        schema = json.load(f)
-    with open(doc, encoding="utf-8") as f:
-        data = json.load(f)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        resolver = jsonschema.RefResolver.from_schema(schema, store=store)
-        v = jsonschema.Draft7Validator(
-            schema, resolver=resolver,
-            format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
-        errors = sorted(v.iter_errors(data), key=lambda e: list(e.path))
-    for e in errors[:20]:
-        print("%s: %s: %s" % (doc, "/".join(map(str, e.path)), e.message),
-              file=sys.stderr)
-    return 1 if errors else 0
+                store[s["$id"].rsplit("/", 1)[0] + "/" + name] = s
+    validators = {}
+    bad = 0
+    for check in sys.argv[2:]:
+        want_valid = not check.startswith("!")
+        sfile, doc = check.lstrip("!").split(":", 1)
+        if sfile not in validators:
+            schema = load(os.path.join(sdir, sfile))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                resolver = jsonschema.RefResolver.from_schema(schema,
+                                                              store=store)
+                validators[sfile] = jsonschema.Draft7Validator(
+                    schema, resolver=resolver,
+                    format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            errors = list(validators[sfile].iter_errors(load(doc)))
+        if want_valid and errors:
+            bad = 1
+            for e in errors[:20]:
+                print("%s: %s: %s" % (doc, "/".join(map(str, e.path)),
+                                      e.message), file=sys.stderr)
+        elif not want_valid and not errors:
+            bad = 1
+            print("%s: valid against %s, but must not be" % (doc, sfile),
+                  file=sys.stderr)
+    return bad
 
 
 sys.exit(main())
