@@ -23,14 +23,6 @@
 #include "drydock/limits.h"
 #include "rpm-int.h"
 
-/*
- * TEMPORARY, until lib/inventory/inventory.c lands on main (written in
- * parallel): weak references, so the library links without it. Remove
- * these two lines and the check in rpm_header_add then.
- */
-#pragma weak drydock_inventory_add
-#pragma weak drydock_pkg_clear
-
 enum {
 	TAG_HEADERIMAGE = 61,
 	TAG_HEADERSIGNATURES = 62,
@@ -464,10 +456,6 @@ int rpm_header_add(struct drydock_inventory *inv, const uint8_t *blob,
 
 	if ((rc = hdr_load(&h, blob, len, name, record, err)) < 0)
 		return rc;
-	if (!drydock_inventory_add || !drydock_pkg_clear)
-		return drydock_err_set(err, DRYDOCK_EUNSUPPORTED,
-				       "'%s': inventory module not linked",
-				       name);
 	p = drydock_inventory_add(inv, err);
 	if (!p) {
 		if (record)
