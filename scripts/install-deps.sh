@@ -9,7 +9,8 @@ PKGS="build-essential meson ninja-build pkg-config clang clang-format
  libisal-dev isal libsqlite3-dev libjansson-dev libyaml-dev libxml2-dev
  libmicrohttpd-dev libcmocka-dev libpq-dev
  dpkg-dev rpm python3-rpm python3 python3-jsonschema zstd gzip tar sqlite3 curl
- docker-registry skopeo umoci apache2-utils openssl debootstrap"
+ docker-registry skopeo umoci apache2-utils openssl debootstrap
+ python3-cryptography"
 export DEBIAN_FRONTEND=noninteractive
 missing=""
 for p in $PKGS; do

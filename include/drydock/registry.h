@@ -301,4 +301,16 @@ int drydock_image_copy(const char *src, const char *dst,
 		       char digest_out[DRYDOCK_DIGEST_MAX],
 		       struct drydock_err *err);
 
+/*
+ * The digest of what loc (a registry reference, "oci:DIR[:TAG]" or
+ * "oci-archive:FILE[:TAG]") names: the top-level manifest or index, from
+ * a HEAD request for a registry; with platform, the digest of that
+ * platform's manifest when loc is an index.
+ */
+int drydock_image_ref_digest(const char *loc,
+			     const struct drydock_registry_opts *ro,
+			     const char *platform,
+			     char digest[DRYDOCK_DIGEST_MAX],
+			     struct drydock_err *err);
+
 #endif
