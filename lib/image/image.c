@@ -46,6 +46,8 @@ struct drydock_image {
 	struct arch *ar; /* an archive */
 	const char *want_platform;
 	char host_platform[64];
+	/* image_open_docs(): documents in memory, digests unchecked */
+	const struct image_docs *docs;
 };
 
 /* Reading files of the source */
@@ -56,6 +58,29 @@ static int src_read(struct drydock_image *img, const char *path, size_t max,
 	char full[DRYDOCK_MAX_PATH * 2];
 
 	drydock_buf_init(b, max);
+	if (img->docs) {
+		const char *d = img->docs->index;
+		size_t n = img->docs->index_len;
+
+		if (strcmp(path, "index.json") != 0) {
+			/* configs are read with the config limit */
+			int cfg = max == DRYDOCK_MAX_CONFIG_BYTES;
+
+			d = cfg ? img->docs->config : img->docs->manifest;
+			n = cfg ? img->docs->config_len
+				: img->docs->manifest_len;
+		}
+		if (!d)
+			return drydock_err_set(err, DRYDOCK_ENOTFOUND,
+					       "'%s': missing", path);
+		if (n > max)
+			return drydock_err_set(err, DRYDOCK_ELIMIT,
+					       "'%s': too large", path);
+		if (drydock_buf_put(b, d, n) < 0)
+			return drydock_err_set(err, DRYDOCK_ENOMEM,
+					       "out of memory");
+		return 0;
+	}
 	if (img->ar)
 		return arch_read(img->ar, path, max, b, err);
 	if (snprintf(full, sizeof(full), "%s/%s", img->root, path) >=
@@ -70,6 +95,8 @@ static int src_exists(struct drydock_image *img, const char *path)
 	char full[DRYDOCK_MAX_PATH * 2];
 	struct stat st;
 
+	if (img->docs)
+		return 1;
 	if (img->ar)
 		return arch_find(img->ar, path) != NULL;
 	snprintf(full, sizeof(full), "%s/%s", img->root, path);
@@ -113,7 +140,7 @@ static int read_blob(struct drydock_image *img, const char *digest, size_t max,
 	}
 	drydock_hash_update(h, b->ptr, b->len);
 	drydock_hash_finish(h, got);
-	if (strcmp(got, digest) != 0) {
+	if (!img->docs && strcmp(got, digest) != 0) {
 		drydock_buf_release(b);
 		return drydock_err_set(err, DRYDOCK_EDIGEST,
 				       "'%s': blob %s does not match its "
@@ -373,14 +400,13 @@ static int parse_config(struct drydock_image *img, struct drydock_buf *b,
 		return drydock_err_prefix(err, "'%s'", img->name);
 	ids = json_object_get(json_object_get(c, "rootfs"), "diff_ids");
 	if (!json_is_array(ids) || json_array_size(ids) != img->nlayers) {
+		size_t n = json_is_array(ids) ? json_array_size(ids) : 0;
+
 		json_decref(c);
 		return drydock_err_set(err, DRYDOCK_ECORRUPT,
 				       "'%s': config lists %zu diff IDs for "
 				       "%zu layers",
-				       img->name,
-				       json_is_array(ids) ? json_array_size(ids)
-							  : 0,
-				       img->nlayers);
+				       img->name, n, img->nlayers);
 	}
 	for (i = 0; i < img->nlayers; i++) {
 		const char *d = json_string_value(json_array_get(ids, i));
@@ -881,6 +907,32 @@ int drydock_image_open(struct drydock_image **out, const char *ref,
 				     ref);
 	}
 out:
+	if (rc < 0) {
+		drydock_image_free(img);
+		return rc;
+	}
+	*out = img;
+	return 0;
+}
+
+int image_open_docs(struct drydock_image **out, const struct image_docs *docs,
+		    const char *platform, struct drydock_err *err)
+{
+	struct drydock_image *img;
+	int rc;
+
+	*out = NULL;
+	img = calloc(1, sizeof(*img));
+	if (!img || !(img->name = strdup("docs"))) {
+		free(img);
+		return drydock_err_set(err, DRYDOCK_ENOMEM, "out of memory");
+	}
+	host_platform(img->host_platform, sizeof(img->host_platform));
+	img->want_platform = platform;
+	img->kind = DRYDOCK_IMAGE_OCI;
+	img->docs = docs;
+	rc = oci_open(img, NULL, NULL, err);
+	img->docs = NULL;
 	if (rc < 0) {
 		drydock_image_free(img);
 		return rc;

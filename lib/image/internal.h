@@ -109,6 +109,19 @@ int arch_stream(const struct arch *a, const char *const *names, size_t n,
 int fs_set_diff_id(struct drydock_fs *fs, int layer, const char *diff_id,
 		   struct drydock_err *err);
 
+/*
+ * Open an image from documents in memory (fuzzing): index.json, then
+ * whatever manifest or index it names is `manifest`, and the config is
+ * `config`. Digests are not checked; layers cannot be read.
+ */
+struct drydock_image;
+struct image_docs {
+	const char *index, *manifest, *config;
+	size_t index_len, manifest_len, config_len;
+};
+int image_open_docs(struct drydock_image **out, const struct image_docs *docs,
+		    const char *platform, struct drydock_err *err);
+
 /* dir: sources */
 int dir_read(const char *root, struct drydock_fs *fs, drydock_fs_want_fn want,
 	     void *payload, struct drydock_err *err);

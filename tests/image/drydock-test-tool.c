@@ -18,17 +18,24 @@
  *   drydock-test-tool [...] cat REF PATH      the content
  *   drydock-test-tool [...] ls REF DIR        visible files in DIR
  *
- * -w GLOB: keep only files matching GLOB (fnmatch), default all.
+ * -w GLOB: keep only files matching GLOB (fnmatch; up to 8 -w), default
+ * all.
  * -z 1: inflate with zlib instead of ISA-L.
  * Errors: the message on stderr, exit 2.
  */
 
-static const char *glob = "*";
+static const char *globs[8] = {"*"};
+static int nglobs = 1, glob_set;
 
 static int want(const char *path, void *payload)
 {
+	int i;
+
 	(void)payload;
-	return fnmatch(glob, path, 0) == 0;
+	for (i = 0; i < nglobs; i++)
+		if (fnmatch(globs[i], path, 0) == 0)
+			return 1;
+	return 0;
 }
 
 static int print_entry(const struct drydock_fs_entry *e, void *payload)
@@ -59,9 +66,13 @@ int main(int argc, char **argv)
 			opts.platform = argv[i + 1];
 		else if (strcmp(argv[i], "-j") == 0)
 			opts.jobs = (int)strtol(argv[i + 1], NULL, 10);
-		else if (strcmp(argv[i], "-w") == 0)
-			glob = argv[i + 1];
-		else if (strcmp(argv[i], "-z") == 0)
+		else if (strcmp(argv[i], "-w") == 0) {
+			if (!glob_set)
+				nglobs = 0;
+			glob_set = 1;
+			if (nglobs < 8)
+				globs[nglobs++] = argv[i + 1];
+		} else if (strcmp(argv[i], "-z") == 0)
 			image_inflate_zlib = argv[i + 1][0] == '1';
 		else
 			break;
