@@ -190,4 +190,62 @@ int drydock_vulndb_import_path(struct drydock_vulndb_build *b, const char *path,
 			       struct drydock_import_stats *stats,
 			       struct drydock_err *err);
 
+/* Updating from upstream URLs (drydock db update) */
+
+/* A feed source to fetch: a name, its importer and its URLs. */
+struct drydock_feed_source {
+	const char *name;
+	const char *format;	 /* importer name; NULL: detect by content */
+	const char *const *urls; /* NULL-terminated */
+};
+
+/*
+ * The built-in sources: each feed's official URLs (docs/vulndb.md). Only
+ * sources whose importer is built are listed. Static; NULL-terminated by
+ * an entry with name NULL.
+ */
+const struct drydock_feed_source *drydock_vulndb_default_sources(void);
+
+struct drydock_update_opts {
+	const char *db_path;
+	const char *cache_dir; /* downloads are kept here between updates */
+	int offline;	       /* never use the network: cached files only */
+	int retries;	       /* per request; < 0: DRYDOCK_MAX_HTTP_RETRIES */
+	long retry_delay_ms;   /* first backoff (doubles); 0: 1000 */
+	/*
+	 * Called during downloads (now/total bytes; total 0 when unknown)
+	 * and on events ("not modified", "downloaded", "retrying: ...");
+	 * either may be NULL. The library prints nothing itself.
+	 */
+	void (*progress)(void *payload, const char *source, const char *url,
+			 uint64_t now, uint64_t total);
+	void (*event)(void *payload, const char *source, const char *url,
+		      const char *what);
+	void *payload;
+};
+
+struct drydock_update_result {
+	unsigned sources_changed;   /* re-imported */
+	unsigned sources_unchanged; /* every URL answered 304 (or offline) */
+	unsigned downloads;	    /* 200 responses */
+	unsigned not_modified;	    /* 304 responses */
+	int rebuilt;		    /* a new database was written */
+	struct drydock_import_stats stats;
+};
+
+/*
+ * Fetch the sources' URLs (conditionally: If-None-Match/If-Modified-Since
+ * from the ETag/Last-Modified stored in the database's metadata, when the
+ * earlier download is still in cache_dir), retrying on connection errors,
+ * 429 and 5xx with exponential backoff (Retry-After honoured), then
+ * rebuild the database with every source that changed (or that the
+ * database lacks). Nothing changed: the database is left as it is. Any
+ * failure leaves the database untouched; the message names the source
+ * and the URL.
+ */
+int drydock_vulndb_update(const struct drydock_update_opts *o,
+			  const struct drydock_feed_source *sources,
+			  size_t nsources, struct drydock_update_result *res,
+			  struct drydock_err *err);
+
 #endif

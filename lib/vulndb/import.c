@@ -279,8 +279,8 @@ static int member_to_file(struct archive *a, const char *head, size_t hlen,
 	return rc;
 }
 
-static int import_archive(struct walk *w, const char *path, int explicit_,
-			  struct drydock_err *err)
+static int import_archive(struct walk *w, const char *path, const char *name,
+			  int explicit_, struct drydock_err *err)
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
@@ -297,7 +297,7 @@ static int import_archive(struct walk *w, const char *path, int explicit_,
 	archive_read_support_format_zip(a);
 	archive_read_support_format_raw(a);
 	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
-		rc = archive_fail(a, path, NULL, err);
+		rc = archive_fail(a, name, NULL, err);
 		archive_read_free(a);
 		return rc;
 	}
@@ -310,13 +310,13 @@ static int import_archive(struct walk *w, const char *path, int explicit_,
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-			rc = archive_fail(a, path, NULL, err);
+			rc = archive_fail(a, name, NULL, err);
 			break;
 		}
 		if (++entries > DRYDOCK_MAX_FEED_ARCHIVE_ENTRIES) {
 			rc = drydock_err_set(
 				err, DRYDOCK_ELIMIT,
-				"'%s': more than %u archive members", path,
+				"'%s': more than %u archive members", name,
 				DRYDOCK_MAX_FEED_ARCHIVE_ENTRIES);
 			break;
 		}
@@ -327,9 +327,9 @@ static int import_archive(struct walk *w, const char *path, int explicit_,
 		if (!mem)
 			mem = "?";
 		if (raw)
-			snprintf(label, sizeof(label), "%s", path);
+			snprintf(label, sizeof(label), "%s", name);
 		else
-			snprintf(label, sizeof(label), "%s:%s", path, mem);
+			snprintf(label, sizeof(label), "%s:%s", name, mem);
 		/* a member larger than its limit fails (it is never cut) */
 		cap = raw ? DRYDOCK_MAX_FEED_JSON_BYTES
 			  : DRYDOCK_MAX_FEED_MEMBER_BYTES;
@@ -346,7 +346,7 @@ static int import_archive(struct walk *w, const char *path, int explicit_,
 			n = archive_read_data(a, data.ptr + data.len,
 					      HEAD_BYTES - data.len);
 			if (n < 0) {
-				rc = archive_fail(a, path, raw ? NULL : mem,
+				rc = archive_fail(a, name, raw ? NULL : mem,
 						  err);
 				break;
 			}
@@ -367,11 +367,11 @@ static int import_archive(struct walk *w, const char *path, int explicit_,
 			if (scratch_path(w, scratch, sizeof(scratch))) {
 				rc = drydock_err_set(err, DRYDOCK_ELIMIT,
 						     "'%s': path too long",
-						     path);
+						     name);
 				break;
 			}
 			rc = member_to_file(a, data.ptr, data.len, scratch,
-					    path, mem, err);
+					    name, mem, err);
 			drydock_buf_release(&data);
 			if (!rc)
 				rc = import_file_streaming(w, imp, scratch,
@@ -393,7 +393,7 @@ static int import_archive(struct walk *w, const char *path, int explicit_,
 			n = archive_read_data(a, data.ptr + data.len,
 					      data.cap - data.len - 1);
 			if (n < 0) {
-				rc = archive_fail(a, path, raw ? NULL : mem,
+				rc = archive_fail(a, name, raw ? NULL : mem,
 						  err);
 				break;
 			}
@@ -413,12 +413,12 @@ static int import_archive(struct walk *w, const char *path, int explicit_,
 	archive_read_free(a);
 	if (!rc && explicit_ && w->st->files == before)
 		rc = drydock_err_set(err, DRYDOCK_ENOTFOUND,
-				     "'%s': no feed file in the archive", path);
+				     "'%s': no feed file in the archive", name);
 	return rc;
 }
 
-static int import_file(struct walk *w, const char *path, int explicit_,
-		       struct drydock_err *err)
+static int import_file(struct walk *w, const char *path, const char *name,
+		       int explicit_, struct drydock_err *err)
 {
 	char *head = malloc(HEAD_BYTES + 1);
 	const struct drydock_importer *imp;
@@ -436,25 +436,25 @@ static int import_file(struct walk *w, const char *path, int explicit_,
 	head[n] = '\0';
 	if (is_archive((const unsigned char *)head, n)) {
 		free(head);
-		return import_archive(w, path, explicit_, err);
+		return import_archive(w, path, name, explicit_, err);
 	}
-	imp = choose(w, head, n, path);
+	imp = choose(w, head, n, name);
 	free(head);
 	if (!imp)
-		return unknown_format(w, path, explicit_, err);
+		return unknown_format(w, name, explicit_, err);
 	if (!imp->parse)
-		return import_file_streaming(w, imp, path, path, err);
+		return import_file_streaming(w, imp, path, name, err);
 	drydock_buf_init(&data, DRYDOCK_MAX_FEED_JSON_BYTES);
 	rc = drydock_buf_read_file(&data, path, err);
 	if (rc == DRYDOCK_ELIMIT)
 		rc = drydock_err_set(err, rc,
 				     "'%s': feed larger than the limit of %u "
 				     "bytes",
-				     path, DRYDOCK_MAX_FEED_JSON_BYTES);
+				     name, DRYDOCK_MAX_FEED_JSON_BYTES);
 	if (!rc) {
 		w->st->bytes += data.len;
 		rc = import_memory(w, imp, data.ptr ? data.ptr : "", data.len,
-				   path, err);
+				   name, err);
 	}
 	drydock_buf_release(&data);
 	return rc;
@@ -501,7 +501,7 @@ static int import_dir(struct walk *w, const char *path, int depth,
 		else if (S_ISREG(st.st_mode) ||
 			 (S_ISLNK(st.st_mode) && stat(sub, &st) == 0 &&
 			  S_ISREG(st.st_mode)))
-			rc = import_file(w, sub, 0, err);
+			rc = import_file(w, sub, sub, 0, err);
 	next:
 		free(list[i]);
 	}
@@ -545,7 +545,27 @@ int drydock_vulndb_import_path(struct drydock_vulndb_build *b, const char *path,
 	if (!S_ISREG(st.st_mode))
 		return drydock_err_set(err, DRYDOCK_EUNSUPPORTED,
 				       "'%s': not a file or directory", path);
-	return import_file(&w, path, 1, err);
+	return import_file(&w, path, path, 1, err);
+}
+
+int drydock_vulndb_import_as(struct drydock_vulndb_build *b, const char *path,
+			     const char *name, const char *format,
+			     const char *source_name,
+			     struct drydock_import_stats *stats,
+			     struct drydock_err *err)
+{
+	struct walk w;
+
+	if (format && !drydock_importer_find(format))
+		return drydock_err_set(err, DRYDOCK_EUSAGE,
+				       "unknown feed format '%s'", format);
+	memset(&w, 0, sizeof(w));
+	w.b = b;
+	w.format = format;
+	w.source_name = source_name;
+	w.location = name;
+	w.st = stats;
+	return import_file(&w, path, name, 1, err);
 }
 
 int drydock_vulndb_default_path(char *out, size_t size, struct drydock_err *err)

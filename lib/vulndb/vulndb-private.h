@@ -21,4 +21,17 @@ void drydock_vulndb_now(char *out, size_t size);
 /* The temporary database file of a build. */
 const char *drydock_vulndb_build_tmp(const struct drydock_vulndb_build *b);
 
+/*
+ * Import the file at path (a file or an archive, like a PATH of
+ * drydock_vulndb_import_path) naming it name in errors and recording
+ * name (a URL) as the source's location.
+ */
+struct drydock_import_stats;
+struct drydock_err;
+int drydock_vulndb_import_as(struct drydock_vulndb_build *b, const char *path,
+			     const char *name, const char *format,
+			     const char *source_name,
+			     struct drydock_import_stats *stats,
+			     struct drydock_err *err);
+
 #endif
