@@ -8,7 +8,7 @@ PKGS="build-essential meson ninja-build pkg-config clang clang-format
  libarchive-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libzstd-dev
  libisal-dev isal libsqlite3-dev libjansson-dev libyaml-dev libxml2-dev
  libmicrohttpd-dev libcmocka-dev libpq-dev
- dpkg-dev rpm python3-rpm python3 python3-jsonschema zstd gzip tar sqlite3 curl
+ dpkg-dev libdpkg-dev rpm python3-rpm python3 python3-jsonschema zstd gzip tar sqlite3 curl
  docker-registry skopeo umoci apache2-utils openssl debootstrap
  python3-cryptography"
 export DEBIAN_FRONTEND=noninteractive

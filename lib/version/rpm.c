@@ -112,7 +112,8 @@ int drydock_rpm_vercmp(const char *a, const char *b)
  * leading digits ended by ':' (an empty one is 0; without ':' there is no
  * epoch, which compares as 0); the release follows the LAST '-'. Epochs
  * compare with rpmvercmp, as rpm's labelCompare does; a missing release
- * sorts before any release, the empty one included.
+ * sorts before any release, the empty one included. An empty version
+ * part ("1:", "-1") is rejected, as rpm's labelCompare rejects it.
  */
 struct evr {
 	const char *e, *v, *r;
@@ -163,6 +164,9 @@ static int evr_parse(const char *s, struct evr *x, struct drydock_err *err)
 		x->r = s + n;
 		x->rlen = 0;
 	}
+	if (!x->vlen)
+		return drydock_err_set(err, DRYDOCK_ECORRUPT,
+				       "'%s': rpm version part is empty", s);
 	return 0;
 }
 
