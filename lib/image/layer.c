@@ -378,7 +378,8 @@ static long dec_read(struct rd *r, void *buf, size_t n, struct drydock_err *err)
 				       "'%s': expands more than %d times "
 				       "(DRYDOCK_MAX_INFLATE_RATIO)",
 				       d->name, DRYDOCK_MAX_INFLATE_RATIO);
-	if (d->hout)
+	/* a plain stream is its own diff: hashed once, as the blob */
+	if (d->hout && d->codec != C_PLAIN)
 		drydock_hash_update(d->hout, buf, (size_t)got);
 	return got;
 }
@@ -422,8 +423,12 @@ void dec_digests(struct dec *d, char blob[DRYDOCK_DIGEST_MAX],
 	blob[0] = diff[0] = '\0';
 	if (d->hin)
 		drydock_hash_finish(d->hin, blob);
-	if (d->hout)
+	if (d->hout && d->codec != C_PLAIN && d->codec != C_UNKNOWN)
 		drydock_hash_finish(d->hout, diff);
+	else if (d->hout) {
+		drydock_hash_free(d->hout);
+		memcpy(diff, blob, DRYDOCK_DIGEST_MAX);
+	}
 	d->hin = d->hout = NULL;
 }
 
