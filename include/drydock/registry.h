@@ -106,6 +106,14 @@ int drydock_registry_new(struct drydock_registry **out, const char *domain,
 			 struct drydock_err *err);
 void drydock_registry_free(struct drydock_registry *reg);
 
+/*
+ * A second client for the same registry with the same options,
+ * credentials and cached tokens (for another thread). Caller frees.
+ */
+int drydock_registry_clone(struct drydock_registry **out,
+			   const struct drydock_registry *reg,
+			   struct drydock_err *err);
+
 /* The base URL ("https://host"). Borrowed. */
 const char *drydock_registry_base_url(const struct drydock_registry *reg);
 

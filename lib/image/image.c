@@ -15,6 +15,7 @@
 #include "drydock/strnum.h"
 #include "drydock/limits.h"
 #include "internal.h"
+#include "source_registry.h"
 
 /*
  * Image sources: OCI layouts (a directory or inside a tar), docker-save
@@ -48,6 +49,8 @@ struct drydock_image {
 	char host_platform[64];
 	/* image_open_docs(): documents in memory, digests unchecked */
 	const struct image_docs *docs;
+	/* a registry reference (source_registry.c) */
+	struct image_remote *remote;
 };
 
 /* Reading files of the source */
@@ -900,11 +903,20 @@ int drydock_image_open(struct drydock_image **out, const char *ref,
 			}
 		}
 	} else {
+		const struct image_docs *docs = NULL;
+
 		img->kind = DRYDOCK_IMAGE_REGISTRY;
-		rc = drydock_err_set(err, DRYDOCK_EUNSUPPORTED,
-				     "'%s': no such file, and registry "
-				     "references are not supported yet",
-				     ref);
+		rc = remote_open(&img->remote, ref,
+				 opts ? opts->registry : NULL,
+				 img->want_platform, &docs, err);
+		if (rc == 0)
+			rc = set_str(&img->root, ref, err);
+		if (rc == 0) {
+			/* verified by lib/registry: read as documents */
+			img->docs = docs;
+			rc = oci_open(img, NULL, NULL, err);
+			img->docs = NULL;
+		}
 	}
 out:
 	if (rc < 0) {
@@ -958,6 +970,7 @@ void drydock_image_free(struct drydock_image *img)
 	free(img->manifest_json);
 	free(img->root);
 	arch_free(img->ar);
+	remote_free(img->remote);
 	free(img);
 }
 
@@ -1067,6 +1080,9 @@ static int read_one(struct run *r, size_t i)
 	job_for(r, i, &job);
 	if ((rc = drydock_fs_new(&r->res[i])) < 0)
 		return drydock_err_set(err, rc, "out of memory");
+	if (img->remote)
+		return remote_layer_read(img->remote, img->layers[i].digest,
+					 &job, r->res[i], err);
 	if (img->ar) {
 		const struct member *m = arch_find(img->ar, img->paths[i]);
 

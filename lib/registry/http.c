@@ -156,6 +156,54 @@ void drydock_registry_free(struct drydock_registry *reg)
 	free(reg);
 }
 
+static char *dup_or_null(const char *s, int *bad)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = strdup(s);
+	if (!d)
+		*bad = 1;
+	return d;
+}
+
+int drydock_registry_clone(struct drydock_registry **out,
+			   const struct drydock_registry *reg,
+			   struct drydock_err *err)
+{
+	struct drydock_registry *c;
+	int bad = 0, i;
+
+	*out = NULL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return DRYDOCK_ENOMEM;
+	memcpy(c->domain, reg->domain, sizeof(c->domain));
+	memcpy(c->base, reg->base, sizeof(c->base));
+	c->username = dup_or_null(reg->username, &bad);
+	c->password = dup_or_null(reg->password, &bad);
+	c->ca_file = dup_or_null(reg->ca_file, &bad);
+	c->insecure = reg->insecure;
+	c->retries = reg->retries;
+	c->backoff_ms = reg->backoff_ms;
+	c->chunk_size = reg->chunk_size;
+	c->chal = reg->chal;
+	for (i = 0; i < TOKEN_CACHE_MAX; i++) {
+		c->tokens[i].key = dup_or_null(reg->tokens[i].key, &bad);
+		c->tokens[i].token = dup_or_null(reg->tokens[i].token, &bad);
+		c->tokens[i].expires = reg->tokens[i].expires;
+	}
+	c->curl = curl_easy_init();
+	if (bad || !c->curl) {
+		drydock_registry_free(c);
+		return drydock_err_set(err, DRYDOCK_ENOMEM,
+				       "'%s': out of memory", reg->domain);
+	}
+	*out = c;
+	return 0;
+}
+
 const char *drydock_registry_base_url(const struct drydock_registry *reg)
 {
 	return reg->base;

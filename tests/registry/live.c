@@ -12,6 +12,10 @@
  *                                               the referrers
  *   registry-live DOMAIN mount REPO FROM DIGEST mount a blob, print 1/0
  *   registry-live DOMAIN retries REPO REF       GET, print retries done
+ *   registry-live - readfs IMAGE [PLATFORM]     drydock_image_open and
+ *                                               read_fs (jobs 4): print the
+ *                                               digest, layers, and the
+ *                                               sha256 of the dpkg status
  *
  * Environment: LIVE_INSECURE=1 for plain HTTP, LIVE_CA=FILE; credentials
  * from DRYDOCK_REGISTRY_USERNAME/PASSWORD as for drydock itself.
@@ -24,6 +28,8 @@
 #include "drydock/buf.h"
 #include "drydock/error.h"
 #include "drydock/json.h"
+#include "drydock/fs.h"
+#include "drydock/image.h"
 #include "drydock/registry.h"
 
 struct counter {
@@ -147,6 +153,44 @@ done:
 	return rc ? rc : ok ? 0 : 1;
 }
 
+static int want_status(const char *path, void *payload)
+{
+	(void)payload;
+	return !strcmp(path, "var/lib/dpkg/status") ||
+	       !strcmp(path, "etc/os-release");
+}
+
+static int readfs(const struct drydock_registry_opts *ro, const char *ref,
+		  const char *platform, struct drydock_err *err)
+{
+	struct drydock_image_opts io = {0};
+	struct drydock_image *img;
+	struct drydock_fs *fs;
+	const struct drydock_fs_entry *e;
+	char d[DRYDOCK_DIGEST_MAX];
+	int rc;
+
+	io.platform = platform;
+	io.jobs = 4;
+	io.registry = ro;
+	rc = drydock_image_open(&img, ref, &io, err);
+	if (rc)
+		return rc;
+	rc = drydock_fs_new(&fs);
+	if (!rc)
+		rc = drydock_image_read_fs(img, fs, want_status, NULL, err);
+	if (!rc) {
+		e = drydock_fs_get(fs, "var/lib/dpkg/status");
+		if (e)
+			drydock_digest_sha256(e->data, e->len, d);
+		printf("%s %zu %s\n", drydock_image_digest(img),
+		       drydock_image_layer_count(img), e ? d : "none");
+	}
+	drydock_fs_free(fs);
+	drydock_image_free(img);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct drydock_registry_opts o = {0};
@@ -163,6 +207,10 @@ int main(int argc, char **argv)
 	o.ca_file = getenv("LIVE_CA");
 	o.backoff_ms = 100;
 	cmd = argv[2];
+	if (!strcmp(cmd, "readfs")) {
+		rc = readfs(&o, argv[3], argc > 4 ? argv[4] : NULL, &err);
+		return rc < 0 ? die(&err) : rc;
+	}
 	if (!strcmp(cmd, "chunked"))
 		o.chunk_size = 1024;
 	if (drydock_registry_new(&reg, argv[1], &o, &err))

@@ -120,6 +120,14 @@ $SK inspect --raw --tls-verify=false "docker://$R/tiny:sha256-${BASE#sha256:}" |
 # a second artifact is appended, not replacing the first
 "$LIVE" "$R" referrers tiny "$BASE" >"$T/out" || fail "referrers again"
 
+# drydock_image_open on a registry reference: layers streamed in parallel
+# give the same files as the OCI layout they were pushed from
+"$LIVE" - readfs "oci:$OCI:app" >"$T/want" 2>&1 || fail "readfs layout: $(cat "$T/want")"
+"$LIVE" - readfs "$R/tiny:app" >"$T/out" 2>&1 || fail "readfs registry: $(cat "$T/out")"
+cmp -s "$T/want" "$T/out" || fail "registry read differs: $(cat "$T/out") vs $(cat "$T/want")"
+"$LIVE" - readfs "$R/tiny:multi" linux/arm64 >"$T/out" 2>&1 || fail "readfs index: $(cat "$T/out")"
+cmp -s "$T/want" "$T/out" || fail "platform read differs: $(cat "$T/out")"
+
 ## 2. faults: 429 with Retry-After, and a blob that lies -----------------
 PP=$("$H/registry.sh" proxy "$T/r1" "$P" --throttle 2 --retry-after 1 --corrupt "$CFG") || fail "proxy"
 start=$(date +%s)
@@ -134,6 +142,8 @@ expect_exit 2 "$DRYDOCK" image copy --insecure "127.0.0.1:$PP/tiny:base" "oci:$T
 expect_one_line_error
 grep -q "does not match its digest" "$T/err" || fail "copy took a corrupt blob: $(cat "$T/err")"
 [ ! -e "$T/bad/blobs/sha256/${CFG#sha256:}" ] || fail "corrupt blob kept"
+expect_exit 2 "$LIVE" - readfs "127.0.0.1:$PP/tiny:base"
+grep -q "does not match its digest" "$T/err" || fail "image open took a corrupt config: $(cat "$T/err")"
 "$H/registry.sh" stop "$T/r1"
 
 ## 3. TLS with a test CA, and htpasswd Basic auth ----------------------
