@@ -103,6 +103,26 @@
 /* URLs of one source in the update configuration */
 #define DRYDOCK_MAX_FEED_URLS 256
 
+/* Feed importers: OSV, OVAL, CSAF (lib/vulndb/feed_osv*.c, feed_*oval.c,
+ * feed_redhat_csaf.c). */
+
+/* aliases or references of one record: GHSA records list < 100 */
+#define DRYDOCK_MAX_FEED_LIST_ITEMS 4096u
+/* one YAML feed document (an OSV record is < 1 MB) */
+#define DRYDOCK_MAX_FEED_YAML_BYTES (16u * 1024 * 1024)
+/* nodes of one YAML document: a large record has a few thousand */
+#define DRYDOCK_MAX_FEED_YAML_NODES 1000000u
+/* tests, objects, states and variables of one OVAL document: the RHEL 8
+ * OVAL v2 holds ~300k; a tenfold margin */
+#define DRYDOCK_MAX_OVAL_ITEMS (4u * 1024 * 1024)
+/* text of one OVAL element kept (descriptions are < 64 KB) */
+#define DRYDOCK_MAX_OVAL_TEXT (1u * 1024 * 1024)
+/* criteria and criterion elements of one definition (the largest
+ * kernel definitions have a few thousand) */
+#define DRYDOCK_MAX_OVAL_CRITERIA 100000u
+/* element nesting accepted in OVAL (real documents nest < 20) */
+#define DRYDOCK_MAX_OVAL_DEPTH 256
+
 /* Network. */
 
 /* HTTP response bodies held in memory (manifests, tokens, errors) */
