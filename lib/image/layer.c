@@ -668,6 +668,11 @@ int layer_read(struct rd *in, const struct layer_job *job,
 	}
 	archive_read_support_format_tar(a);
 	if (archive_read_open(a, &c, NULL, la_read, NULL) != ARCHIVE_OK) {
+		/* a zero-byte layer is an empty changeset */
+		if (!c.failed && c.dec->out_total == 0 && c.dec->in_eof) {
+			drydock_err_clear(err);
+			goto digests;
+		}
 		if (!c.failed)
 			drydock_err_set(err, DRYDOCK_ECORRUPT,
 					"'%s': not a tar stream: %s", job->name,
@@ -725,6 +730,7 @@ int layer_read(struct rd *in, const struct layer_job *job,
 	}
 	if ((rc = drain(&c)) < 0)
 		goto done;
+digests:
 	dec_digests(c.dec, blob, diff);
 	if (job->digest && *job->digest && strcmp(job->digest, blob) != 0) {
 		rc = drydock_err_set(err, DRYDOCK_EDIGEST,

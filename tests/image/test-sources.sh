@@ -68,6 +68,11 @@ oci_layout "$T/oci-two" gzip \
 expect_file "oci:$T/oci-two" lib/apk/db/installed "$db" 1
 expect_file "oci:$T/oci-two" lib/apk/db/installed "$db" 2
 expect_layer "oci:$T/oci-two" lib/apk/db/installed 1
+# empty layers: zero bytes, and a tar of nothing (both occur in the wild)
+: >"$T/empty"
+(mkdir "$T/nothing" && tar -C "$T/nothing" -cf "$T/nothing.tar" .) || fail "tar"
+oci_layout "$T/oci-empty" plain "$T/empty" "$T/plain.tar" "$T/nothing.tar"
+expect_file "oci:$T/oci-empty" lib/apk/db/installed "$db"
 # as an oci-archive (a tar of the layout), plain and by content
 (cd "$T/oci-two" && tar -cf "$T/two.tar" .) || fail "tar layout"
 expect_file "oci-archive:$T/two.tar" lib/apk/db/installed "$db" 2
