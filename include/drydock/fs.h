@@ -108,6 +108,21 @@ int drydock_fs_list(const struct drydock_fs *fs, const char *dir, int upto,
 int drydock_fs_merge(struct drydock_fs *dst, const struct drydock_fs *src,
 		     struct drydock_err *err);
 
+/*
+ * Call fn for everything recorded in fs, in the order drydock_fs_merge()
+ * replays it: per path (in insertion order) its whiteouts and opaque
+ * markers (type DRYDOCK_FS_DELETED, opaque 0 or 1, data NULL), then its
+ * versions (opaque -1). Replaying the calls with drydock_fs_whiteout(),
+ * drydock_fs_opaque() and drydock_fs_put() rebuilds the same fs (the
+ * layer cache serialises per-layer results this way). Stops and returns
+ * fn's value when non-zero.
+ */
+typedef int (*drydock_fs_op_fn)(const char *path, int layer,
+				enum drydock_fs_type type, int opaque,
+				const char *data, size_t len, void *payload);
+int drydock_fs_each_op(const struct drydock_fs *fs, drydock_fs_op_fn fn,
+		       void *payload);
+
 /* Normalise a path from a tar header or a walk into out (see above).
  * Returns 0, or DRYDOCK_ECORRUPT for a path escaping the root
  * ("../x") or DRYDOCK_ELIMIT past DRYDOCK_MAX_PATH. */

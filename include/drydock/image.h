@@ -34,6 +34,12 @@ struct drydock_image_opts {
 	int jobs;
 	/* registry options (lib/registry): may be NULL */
 	const struct drydock_registry_opts *registry;
+	/* layer cache (lib/registry): per-layer results are looked up and
+	 * stored by diff ID and cache_key, which must change whenever what
+	 * the want predicate keeps changes (the analysers' version). Both
+	 * NULL: no cache. */
+	struct drydock_cache *cache;
+	const char *cache_key;
 };
 
 struct drydock_layer_info {

@@ -143,6 +143,10 @@
 #define DRYDOCK_MAX_TOKEN_BYTES (64u * 1024)
 /* one chunk of a chunked upload held in memory */
 #define DRYDOCK_MAX_UPLOAD_CHUNK_BYTES (64u * 1024 * 1024)
+/* one layer cache entry: what one layer keeps, so bounded like the kept
+ * files of a whole image */
+#define DRYDOCK_MAX_CACHE_ENTRY_BYTES                                          \
+	(DRYDOCK_MAX_KEPT_TOTAL_BYTES + 16u * 1024 * 1024)
 /* descriptors in a referrers index we maintain (tag schema) */
 #define DRYDOCK_MAX_REFERRERS 10000
 

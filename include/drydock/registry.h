@@ -309,6 +309,56 @@ int drydock_image_copy(const char *src, const char *dst,
 		       char digest_out[DRYDOCK_DIGEST_MAX],
 		       struct drydock_err *err);
 
+/* Layer cache ----------------------------------------------------------- */
+
+/* used when no --cache-size is given */
+#define DRYDOCK_CACHE_DEFAULT_BYTES (2ull * 1024 * 1024 * 1024)
+
+struct drydock_cache;
+struct drydock_fs;
+
+/* $XDG_CACHE_HOME/drydock/layers, else ~/.cache/drydock/layers; -1 when
+ * neither variable is set. */
+int drydock_cache_default_dir(char *out, size_t n);
+
+/*
+ * Open (creating) the cache in dir, bounded to max_bytes of entries (0:
+ * the default). Safe to share between processes and threads.
+ */
+int drydock_cache_open(struct drydock_cache **out, const char *dir,
+		       unsigned long long max_bytes, struct drydock_err *err);
+void drydock_cache_close(struct drydock_cache *c);
+const char *drydock_cache_dir(const struct drydock_cache *c);
+
+/*
+ * Fill out (a fresh fs) with the cached layer for (diff_id, analyser):
+ * one layer carrying diff_id. DRYDOCK_ENOTFOUND on a miss (also for a
+ * damaged entry, which is dropped).
+ */
+int drydock_cache_get_layer(struct drydock_cache *c, const char *diff_id,
+			    const char *analyser, struct drydock_fs *out,
+			    struct drydock_err *err);
+/* Store a one-layer fs under (diff_id, analyser); evicts the least
+ * recently used entries past the limit. */
+int drydock_cache_put_layer(struct drydock_cache *c, const char *diff_id,
+			    const char *analyser, const struct drydock_fs *fs,
+			    struct drydock_err *err);
+
+struct drydock_cache_stats {
+	long long entries, layers, bytes;
+	unsigned long long max_bytes;
+	long long hits, misses; /* of this handle */
+};
+int drydock_cache_stats(struct drydock_cache *c, struct drydock_cache_stats *s,
+			struct drydock_err *err);
+/* Parse a size: bytes, or with a K, M, G or T suffix (powers of 1024).
+ * Returns 0, or -1 for anything else or zero. */
+int drydock_cache_parse_size(const char *s, unsigned long long *out);
+
+/* Remove every entry; *removed (may be NULL) gets their number. */
+int drydock_cache_clean(struct drydock_cache *c, long long *removed,
+			struct drydock_err *err);
+
 /*
  * The digest of what loc (a registry reference, "oci:DIR[:TAG]" or
  * "oci-archive:FILE[:TAG]") names: the top-level manifest or index, from

@@ -698,3 +698,29 @@ int drydock_fs_merge(struct drydock_fs *dst, const struct drydock_fs *src,
 	}
 	return 0;
 }
+
+/* (lib/registry's layer cache) */
+int drydock_fs_each_op(const struct drydock_fs *fs, drydock_fs_op_fn fn,
+		       void *payload)
+{
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < fs->nnodes; i++) {
+		const struct node *nd = fs->nodes[i];
+
+		for (j = 0; j < nd->nw; j++)
+			if ((rc = fn(nd->path, nd->w[j].layer,
+				     DRYDOCK_FS_DELETED, nd->w[j].opaque, NULL,
+				     0, payload)) != 0)
+				return rc;
+		for (j = 0; j < nd->nv; j++) {
+			const struct drydock_fs_entry *e = &nd->v[j]->e;
+
+			if ((rc = fn(nd->path, e->layer, e->type, -1, e->data,
+				     e->len, payload)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}

@@ -14,6 +14,7 @@
 #include "drydock/json.h"
 #include "drydock/strnum.h"
 #include "drydock/limits.h"
+#include "drydock/registry.h"
 #include "internal.h"
 #include "source_registry.h"
 
@@ -51,6 +52,9 @@ struct drydock_image {
 	const struct image_docs *docs;
 	/* a registry reference (source_registry.c) */
 	struct image_remote *remote;
+	/* the layer cache (lib/registry), or NULL */
+	struct drydock_cache *cache;
+	const char *cache_key;
 };
 
 /* Reading files of the source */
@@ -813,6 +817,8 @@ int drydock_image_open(struct drydock_image **out, const char *ref,
 	if (opts) {
 		img->want_platform = opts->platform;
 		img->jobs = opts->jobs;
+		img->cache = opts->cache_key ? opts->cache : NULL;
+		img->cache_key = opts->cache_key;
 	}
 	if (strncmp(ref, "oci:", 4) == 0) {
 		img->kind = DRYDOCK_IMAGE_OCI;
@@ -1068,8 +1074,35 @@ static void job_for(struct run *r, size_t i, struct layer_job *job)
 	job->kept_total = &r->kept_total;
 }
 
-/* Read layer i of a source readable by offset. */
+static int read_src(struct run *r, size_t i);
+
+/* Read layer i: from the layer cache, else from the source (then cached;
+ * a failure to cache is not an error). */
 static int read_one(struct run *r, size_t i)
+{
+	struct drydock_image *img = r->img;
+	const char *diff_id = img->layers[i].diff_id;
+	struct drydock_err ce;
+	int rc;
+
+	if (!img->cache || !diff_id[0])
+		return read_src(r, i);
+	if ((rc = drydock_fs_new(&r->res[i])) < 0)
+		return drydock_err_set(&r->errs[i], rc, "out of memory");
+	if (drydock_cache_get_layer(img->cache, diff_id, img->cache_key,
+				    r->res[i], &ce) == 0)
+		return 0;
+	drydock_fs_free(r->res[i]);
+	r->res[i] = NULL;
+	rc = read_src(r, i);
+	if (rc == 0)
+		drydock_cache_put_layer(img->cache, diff_id, img->cache_key,
+					r->res[i], &ce);
+	return rc;
+}
+
+/* Read layer i of a source readable by offset. */
+static int read_src(struct run *r, size_t i)
 {
 	struct drydock_image *img = r->img;
 	struct drydock_err *err = &r->errs[i];

@@ -173,7 +173,21 @@ static int readfs(const struct drydock_registry_opts *ro, const char *ref,
 	io.platform = platform;
 	io.jobs = 4;
 	io.registry = ro;
+	if (getenv("LIVE_CACHE_DIR")) {
+		unsigned long long max = 0;
+
+		if (getenv("LIVE_CACHE_SIZE"))
+			drydock_cache_parse_size(getenv("LIVE_CACHE_SIZE"),
+						 &max);
+		rc = drydock_cache_open(&io.cache, getenv("LIVE_CACHE_DIR"),
+					max, err);
+		if (rc)
+			return rc;
+		io.cache_key = "live-test-1";
+	}
 	rc = drydock_image_open(&img, ref, &io, err);
+	if (rc)
+		drydock_cache_close(io.cache);
 	if (rc)
 		return rc;
 	rc = drydock_fs_new(&fs);
@@ -185,6 +199,14 @@ static int readfs(const struct drydock_registry_opts *ro, const char *ref,
 			drydock_digest_sha256(e->data, e->len, d);
 		printf("%s %zu %s\n", drydock_image_digest(img),
 		       drydock_image_layer_count(img), e ? d : "none");
+	}
+	if (io.cache) {
+		struct drydock_cache_stats st;
+
+		drydock_cache_stats(io.cache, &st, err);
+		fprintf(stderr, "cache hits %lld misses %lld\n", st.hits,
+			st.misses);
+		drydock_cache_close(io.cache);
 	}
 	drydock_fs_free(fs);
 	drydock_image_free(img);

@@ -428,6 +428,23 @@ static void test_registry__opts_bounds(void **state)
 	drydock_registry_free(reg);
 }
 
+static void test_registry__cache_size(void **state)
+{
+	unsigned long long v;
+
+	(void)state;
+	assert_int_equal(drydock_cache_parse_size("512", &v), 0);
+	assert_int_equal(v, 512);
+	assert_int_equal(drydock_cache_parse_size("170K", &v), 0);
+	assert_int_equal(v, 170 * 1024);
+	assert_int_equal(drydock_cache_parse_size("2g", &v), 0);
+	assert_int_equal(v, 2ull << 30);
+	assert_int_equal(drydock_cache_parse_size("0", &v), -1);
+	assert_int_equal(drydock_cache_parse_size("", &v), -1);
+	assert_int_equal(drydock_cache_parse_size("1.5G", &v), -1);
+	assert_int_equal(drydock_cache_parse_size("99999999999T", &v), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -440,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_registry__pick_platform),
 		cmocka_unit_test(test_registry__referrers_tag),
 		cmocka_unit_test(test_registry__opts_bounds),
+		cmocka_unit_test(test_registry__cache_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
