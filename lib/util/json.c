@@ -59,6 +59,14 @@ json_t *drydock_json_load(const char *data, size_t len, size_t max,
 	doc = json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
 			 &je);
 	if (!doc) {
+		size_t i;
+
+		/* jansson quotes the input near the error: keep the message
+		 * one line whatever bytes the input has there */
+		for (i = 0; je.text[i]; i++)
+			if ((unsigned char)je.text[i] < 0x20 ||
+			    je.text[i] == 0x7f)
+				je.text[i] = '?';
 		drydock_err_set(err, DRYDOCK_ECORRUPT,
 				"'%s': invalid JSON at line %d column %d: %s",
 				name, je.line, je.column, je.text);

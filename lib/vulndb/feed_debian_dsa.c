@@ -120,9 +120,9 @@ static int header(struct entry *e, const char *l, size_t n, const char *name,
 	for (i = off; i < n && !is_space(l[i]); i++)
 		;
 	if (i == off || i - off >= sizeof(e->id) ||
-	    !(n - off >= 4 &&
-	      (!memcmp(l + off, "DSA-", 4) || !memcmp(l + off, "DLA-", 4) ||
-	       !memcmp(l + off, "DTSA-", 5))))
+	    !((i - off >= 4 &&
+	       (!memcmp(l + off, "DSA-", 4) || !memcmp(l + off, "DLA-", 4))) ||
+	      (i - off >= 5 && !memcmp(l + off, "DTSA-", 5))))
 		return bad(name, lineno, "advisory id missing or not DSA/DLA",
 			   err);
 	memcpy(e->id, l + off, i - off);

@@ -205,9 +205,13 @@ static int parse(const char *data, size_t len, const char *name,
 static int detect(const char *head, size_t len, const char *path)
 {
 	int score = 0;
+	size_t i = 0;
 
 	(void)path;
-	if (len < 2 || head[strspn(head, " \t\r\n")] != '{')
+	while (i < len && (head[i] == ' ' || head[i] == '\t' ||
+			   head[i] == '\r' || head[i] == '\n'))
+		i++;
+	if (i >= len || head[i] != '{')
 		return 0;
 	if (!memmem(head, len, "\"releases\"", 10))
 		return 0;
