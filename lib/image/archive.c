@@ -250,9 +250,23 @@ static int small_json(const char *name, uint64_t size)
 	if (!strchr(name, '/') && strlen(name) > 5 &&
 	    strcmp(name + strlen(name) - 5, ".json") == 0)
 		return 1;
-	/* blobs/<alg>/<hex>: configs and manifests are small; layers are
-	 * kept only when small too, and only their first byte decides */
-	return strncmp(name, "blobs/", 6) == 0 && size <= (1u << 20);
+	/* blobs/<alg>/<hex>: configs and manifests; json_start() then
+	 * tells them from layers by their first bytes */
+	return strncmp(name, "blobs/", 6) == 0;
+}
+
+/* Whether a member's first bytes start a JSON object (blobs only; the
+ * named documents are always kept). */
+static int json_start(const char *name, const char *d, size_t n)
+{
+	size_t i = 0;
+
+	if (strncmp(name, "blobs/", 6) != 0)
+		return 1;
+	while (i < n &&
+	       (d[i] == ' ' || d[i] == '\n' || d[i] == '\r' || d[i] == '\t'))
+		i++;
+	return i < n && d[i] == '{';
 }
 
 /*
@@ -434,6 +448,8 @@ static int walk(struct walk *w, struct rd *in, struct drydock_err *err)
 			    w->meta_bytes + size <=
 				    DRYDOCK_MAX_CONFIG_BYTES * 4) {
 				struct member *m = &w->a->m[w->a->n - 1];
+				size_t first =
+					padded < 512 ? (size_t)padded : 512;
 
 				m->data = malloc(padded + 1);
 				if (!m->data) {
@@ -442,12 +458,23 @@ static int walk(struct walk *w, struct rd *in, struct drydock_err *err)
 							     "out of memory");
 					break;
 				}
-				rc = ts_read(&t, m->data, padded, err);
+				rc = ts_read(&t, m->data, first, err);
 				if (rc < 0)
 					break;
+				padded -= first;
+				/* a blob is kept only when it looks like JSON
+				 * (a manifest or config, not a layer) */
+				if (!json_start(m->name, m->data, first)) {
+					free(m->data);
+					m->data = NULL;
+					goto skip_rest;
+				}
+				rc = ts_read(&t, m->data + first, padded, err);
+				if (rc < 0)
+					break;
+				padded = 0;
 				m->data[size] = '\0';
 				w->meta_bytes += size;
-				padded = 0;
 			}
 		} else if (w->fn &&
 			   (type == '0' || type == '\0' || type == '7')) {
@@ -476,6 +503,7 @@ static int walk(struct walk *w, struct rd *in, struct drydock_err *err)
 					break;
 			}
 		}
+	skip_rest:
 		free(lname);
 		free(llink);
 		free(pname);

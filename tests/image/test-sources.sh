@@ -147,6 +147,8 @@ grep -q "^config sha256:$c\$" "$T/info" || fail "bundle #1: config"
 # Docker 25 save (index.json "manifests": null, moby#47210)
 h=$(tar -xOf "$G/tarball-hello-world-v25.tar" blobs/sha256/12660636fe55438cc3ae7424da7ac56e845cdb52493ff9cf949c47a7f57f8b43 | tar -xO hello | sha)
 expect_file "$G/tarball-hello-world-v25.tar" hello "$h"
+gzip -c "$G/tarball-hello-world-v25.tar" >"$T/v25.tar.gz"
+expect_file "docker-archive:$T/v25.tar.gz" hello "$h"
 "$TOOL" info "$G/tarball-hello-world-v25.tar" >"$T/info"
 grep -q '^platform linux/arm64$' "$T/info" || fail "v25 platform"
 # an OCI index with a nested index and a docker manifest list
