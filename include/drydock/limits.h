@@ -150,6 +150,20 @@
 /* descriptors in a referrers index we maintain (tag schema) */
 #define DRYDOCK_MAX_REFERRERS 10000
 
+/* Scan suppression (lib/match). */
+
+/* rules from ignore files and VEX documents together */
+#define DRYDOCK_MAX_SUPPRESS_RULES 100000
+/* an ignore file is hand-written: a few KB */
+#define DRYDOCK_MAX_IGNORE_FILE_BYTES (4u * 1024 * 1024)
+/* findings of one scan: a large old image has a few thousand */
+#define DRYDOCK_MAX_FINDINGS 1000000
+/* a report in memory before it is written (JSON of the largest images
+ * with every finding is a few MB) */
+#define DRYDOCK_MAX_REPORT_BYTES (512u * 1024 * 1024)
+/* OpenVEX documents listing many products can reach a few MB */
+#define DRYDOCK_MAX_VEX_BYTES (64u * 1024 * 1024)
+
 /* SBOM input (sbom: source). */
 #define DRYDOCK_MAX_SBOM_BYTES (256u * 1024 * 1024)
 

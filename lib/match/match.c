@@ -1,0 +1,514 @@
+#include "../util/setup.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "drydock/error.h"
+#include "drydock/feed.h"
+#include "drydock/inventory.h"
+#include "drydock/json.h"
+#include "drydock/match.h"
+#include "drydock/version.h"
+#include "drydock/vulndb.h"
+
+/*
+ * The matcher. For each package: the names it is looked up by (the
+ * source package first: Debian/Ubuntu source, Alpine origin, source RPM
+ * name; then the binary name, for feeds keyed by binary), the version it
+ * is compared with (deb: the source version, since fixes are recorded per
+ * source; apk: the package version; rpm: the binary's
+ * [epoch:]version-release, a missing epoch being 0), and the ordering of
+ * its package manager.
+ */
+
+void drydock_match_result_free(struct drydock_match_result *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->n; i++)
+		drydock_finding_clear(&r->findings[i]);
+	free(r->findings);
+	r->findings = NULL;
+	r->n = r->cap = 0;
+}
+
+static void strv_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+void drydock_finding_clear(struct drydock_finding *f)
+{
+	free(f->id);
+	strv_free(f->aliases);
+	free(f->fixed_version);
+	free(f->status);
+	free(f->severity);
+	free(f->severity_source);
+	free(f->cvss_vector);
+	free(f->title);
+	free(f->description);
+	free(f->data_source);
+	free(f->namespace_);
+	free(f->advisory_id);
+	strv_free(f->references);
+	free(f->suppressed);
+	memset(f, 0, sizeof(*f));
+}
+
+static char *xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* The version of p compared with advisories, into buf. */
+static const char *installed_version(const struct drydock_pkg *p, char *buf,
+				     size_t n)
+{
+	switch (p->type) {
+	case DRYDOCK_PKG_DEB:
+		return p->src_version ? p->src_version : p->version;
+	case DRYDOCK_PKG_RPM:
+		if (p->epoch > 0)
+			snprintf(buf, n, "%ld:%s", p->epoch, p->version);
+		else
+			snprintf(buf, n, "%s", p->version);
+		return buf;
+	default:
+		return p->version;
+	}
+}
+
+static enum drydock_version_type vtype_of(const struct drydock_pkg *p)
+{
+	switch (p->type) {
+	case DRYDOCK_PKG_DEB:
+		return DRYDOCK_VERSION_DEB;
+	case DRYDOCK_PKG_APK:
+		return DRYDOCK_VERSION_APK;
+	default:
+		return DRYDOCK_VERSION_RPM;
+	}
+}
+
+struct ctx {
+	struct drydock_match_result *r;
+	const struct drydock_inventory *inv;
+	struct drydock_vulndb *db;
+	size_t pkg;
+	const char *installed;
+	enum drydock_version_type vt;
+	struct drydock_err *err;
+};
+
+/*
+ * Compare installed with v; a version the comparator rejects (a feed's
+ * typo) makes the advisory not apply rather than the scan fail: returns
+ * 0 and sets *ok = 0.
+ */
+static int cmp(struct ctx *c, const char *a, const char *b, int *ok)
+{
+	struct drydock_err e;
+	int out = 0;
+
+	if (drydock_version_compare(c->vt, a, b, &out, &e)) {
+		*ok = 0;
+		return 0;
+	}
+	*ok = 1;
+	return out;
+}
+
+/*
+ * OSV range evaluation (ECOSYSTEM and SEMVER ranges compared with the
+ * package's own ordering; GIT ranges ignored): the events of a range are
+ * sorted by version; walking up to the installed version, "introduced"
+ * makes it affected, "fixed" unaffected, "last_affected" unaffected
+ * above it, "limit" unaffected at and above it. An explicit "versions"
+ * list also matches exactly. *fixed_out gets the lowest fixed version
+ * above the installed one (borrowed from doc).
+ */
+struct event {
+	const char *kind;
+	const char *ver;
+};
+
+static int affected_by_ranges(struct ctx *c, const char *ranges_json,
+			      const char **fixed_out, json_t **doc_out)
+{
+	json_t *doc, *ranges, *versions, *rg, *v;
+	size_t i, j;
+	int affected = 0, ok;
+
+	*fixed_out = NULL;
+	doc = json_loads(ranges_json, 0, NULL);
+	*doc_out = doc;
+	if (!doc)
+		return 0;
+	versions = json_object_get(doc, "versions");
+	json_array_foreach(versions, i, v)
+	{
+		if (json_is_string(v) &&
+		    cmp(c, c->installed, json_string_value(v), &ok) == 0 && ok)
+			affected = 1;
+	}
+	ranges = json_object_get(doc, "ranges");
+	json_array_foreach(ranges, i, rg)
+	{
+		const char *type = drydock_json_str(rg, "type");
+		json_t *events = json_object_get(rg, "events"), *ev;
+		int state = 0, in_range = 0;
+
+		if (!type || !strcmp(type, "GIT") || !json_is_array(events))
+			continue;
+		/* events are applied in version order; OSV lists them in
+		 * order for well-formed records, and we check each event
+		 * against the installed version independently */
+		json_array_foreach(events, j, ev)
+		{
+			const char *intro = drydock_json_str(ev, "introduced");
+			const char *fixed = drydock_json_str(ev, "fixed");
+			const char *last = drydock_json_str(ev, "last_affected");
+			const char *limit = drydock_json_str(ev, "limit");
+
+			if (intro) {
+				if (!strcmp(intro, "0") ||
+				    (cmp(c, intro, c->installed, &ok) <= 0 &&
+				     ok)) {
+					state = 1;
+					in_range = 1;
+				}
+			} else if (fixed && in_range) {
+				if (cmp(c, fixed, c->installed, &ok) <= 0 &&
+				    ok) {
+					state = 0;
+				} else if (ok && state) {
+					if (!*fixed_out)
+						*fixed_out = fixed;
+				}
+			} else if (last && in_range) {
+				if (cmp(c, last, c->installed, &ok) < 0 && ok)
+					state = 0;
+			} else if (limit && in_range) {
+				if (cmp(c, limit, c->installed, &ok) <= 0 &&
+				    ok)
+					state = 0;
+			}
+		}
+		if (state)
+			affected = 1;
+	}
+	if (!affected)
+		*fixed_out = NULL;
+	return affected;
+}
+
+static struct drydock_finding *find_existing(struct drydock_match_result *r,
+					     size_t pkg, const char *id)
+{
+	size_t i;
+
+	/* findings of one package are appended together: search back */
+	for (i = r->n; i > 0; i--) {
+		struct drydock_finding *f = &r->findings[i - 1];
+
+		if (f->pkg != pkg)
+			break;
+		if (!strcmp(f->id, id))
+			return f;
+	}
+	return NULL;
+}
+
+static struct drydock_finding *add_finding(struct drydock_match_result *r,
+					   struct drydock_err *err)
+{
+	if (r->n == r->cap) {
+		size_t ncap = r->cap ? r->cap * 2 : 64;
+		struct drydock_finding *f;
+
+		if (ncap > DRYDOCK_MAX_FINDINGS)
+			ncap = DRYDOCK_MAX_FINDINGS;
+		if (r->n >= ncap) {
+			drydock_err_set(err, DRYDOCK_ELIMIT,
+					"more than %u findings",
+					DRYDOCK_MAX_FINDINGS);
+			return NULL;
+		}
+		f = realloc(r->findings, ncap * sizeof(*f));
+		if (!f) {
+			drydock_err_set(err, DRYDOCK_ENOMEM, "out of memory");
+			return NULL;
+		}
+		r->findings = f;
+		r->cap = ncap;
+	}
+	memset(&r->findings[r->n], 0, sizeof(r->findings[0]));
+	return &r->findings[r->n++];
+}
+
+static int on_advisory(void *payload, const struct drydock_advisory *a)
+{
+	struct ctx *c = payload;
+	struct drydock_finding *f;
+	const char *fixed = NULL, *status = a->status;
+	json_t *doc = NULL;
+	int ok = 1, affected;
+
+	if (!status || !strcmp(status, DRYDOCK_STATUS_NOT_AFFECTED))
+		return 0;
+	if (a->ranges) {
+		affected = affected_by_ranges(c, a->ranges, &fixed, &doc);
+		if (affected && fixed)
+			status = DRYDOCK_STATUS_FIXED;
+		else if (affected && !strcmp(status, DRYDOCK_STATUS_FIXED))
+			status = DRYDOCK_STATUS_AFFECTED;
+	} else if (a->fixed_version && *a->fixed_version) {
+		/* Debian writes "0" for "never affected" */
+		if (!strcmp(a->fixed_version, "0"))
+			return 0;
+		affected = cmp(c, c->installed, a->fixed_version, &ok) < 0 &&
+			   ok;
+		fixed = a->fixed_version;
+	} else {
+		affected = strcmp(status, DRYDOCK_STATUS_FIXED) != 0;
+	}
+	if (!affected) {
+		json_decref(doc);
+		return 0;
+	}
+	f = find_existing(c->r, c->pkg, a->vuln_id);
+	if (f) {
+		/* a second source for the same vulnerability: fill gaps,
+		 * prefer a known fix and the vendor's severity */
+		if (!f->fixed_version && fixed) {
+			f->fixed_version = xstrdup(fixed);
+			free(f->status);
+			f->status = xstrdup(status);
+		}
+		if (!f->advisory_id && a->advisory_id)
+			f->advisory_id = xstrdup(a->advisory_id);
+		if ((!f->severity || !strcmp(f->severity, "unknown")) &&
+		    a->severity && drydock_severity_rank(a->severity) > 0) {
+			free(f->severity);
+			free(f->severity_source);
+			f->severity = xstrdup(a->severity);
+			f->severity_source = xstrdup(a->data_source);
+		}
+		json_decref(doc);
+		return 0;
+	}
+	f = add_finding(c->r, c->err);
+	if (!f) {
+		json_decref(doc);
+		return c->err ? c->err->code : DRYDOCK_ERROR;
+	}
+	f->pkg = c->pkg;
+	f->id = xstrdup(a->vuln_id);
+	f->fixed_version = xstrdup(fixed);
+	f->status = xstrdup(status);
+	if (a->severity && drydock_severity_rank(a->severity) > 0) {
+		f->severity = xstrdup(a->severity);
+		f->severity_source = xstrdup(a->data_source);
+	}
+	f->data_source = xstrdup(a->data_source);
+	f->namespace_ = xstrdup(a->namespace_);
+	f->advisory_id = xstrdup(a->advisory_id);
+	f->cvss_score = -1;
+	f->in_base = -1;
+	json_decref(doc);
+	if (!f->id || !f->status)
+		return drydock_err_set(c->err, DRYDOCK_ENOMEM, "out of memory");
+	return 0;
+}
+
+static char **strv_dup(const char *const *v)
+{
+	size_t n = 0, i;
+	char **out;
+
+	while (v && v[n])
+		n++;
+	out = calloc(n + 1, sizeof(*out));
+	if (!out)
+		return NULL;
+	for (i = 0; i < n; i++)
+		out[i] = strdup(v[i]);
+	return out;
+}
+
+/* Severity bands of CVSS v3 (FIRST's specification). */
+static const char *cvss_band(double s)
+{
+	if (s >= 9.0)
+		return "critical";
+	if (s >= 7.0)
+		return "high";
+	if (s >= 4.0)
+		return "medium";
+	if (s > 0.0)
+		return "low";
+	return "unknown";
+}
+
+/*
+ * Fill title, description, aliases, references and CVSS from the
+ * vulnerability records; the severity from NVD's CVSS when the vendor
+ * gave none.
+ */
+static int enrich(struct ctx *c, struct drydock_finding *f)
+{
+	struct drydock_vuln *v = NULL;
+	const struct drydock_cvss *best = NULL;
+	struct drydock_err e;
+	size_t i;
+	int rc;
+
+	rc = drydock_vulndb_vuln(c->db, f->id, &v, &e);
+	if (rc == DRYDOCK_ENOTFOUND) {
+		if (!f->severity)
+			f->severity = strdup("unknown");
+		return 0;
+	}
+	if (rc) {
+		if (c->err)
+			*c->err = e;
+		return rc;
+	}
+	f->title = xstrdup(v->title);
+	f->description = xstrdup(v->description);
+	f->aliases = strv_dup(v->aliases);
+	f->references = strv_dup(v->references);
+	/* the highest version of NVD's ratings, else any source's */
+	for (i = 0; i < v->ncvss; i++) {
+		const struct drydock_cvss *cv = &v->cvss[i];
+
+		if (cv->score < 0 && !cv->vector)
+			continue;
+		if (!best ||
+		    (!strcmp(cv->source ? cv->source : "", "nvd") &&
+		     strcmp(best->source ? best->source : "", "nvd")) ||
+		    (!strcmp(cv->source ? cv->source : "",
+			     best->source ? best->source : "") &&
+		     strcmp(cv->version ? cv->version : "",
+			    best->version ? best->version : "") > 0))
+			best = cv;
+	}
+	if (best) {
+		f->cvss_score = best->score;
+		f->cvss_vector = xstrdup(best->vector);
+	}
+	if (!f->severity) {
+		if (best && best->severity &&
+		    drydock_severity_rank(best->severity) > 0)
+			f->severity = strdup(best->severity);
+		else if (best && best->score >= 0)
+			f->severity = strdup(cvss_band(best->score));
+		else
+			f->severity = strdup("unknown");
+		free(f->severity_source);
+		f->severity_source =
+			xstrdup(best && best->source ? best->source : NULL);
+	}
+	drydock_vulndb_vuln_free(v);
+	return 0;
+}
+
+int drydock_match_inventory(struct drydock_match_result *r,
+			    const struct drydock_inventory *inv,
+			    struct drydock_vulndb *db, struct drydock_err *err)
+{
+	struct ctx c = {0};
+	const char *eol;
+	size_t i, first;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	c.r = r;
+	c.inv = inv;
+	c.db = db;
+	c.err = err;
+	if (drydock_match_namespace(&inv->os, r->namespace_,
+				    sizeof(r->namespace_)))
+		r->namespace_[0] = '\0';
+	eol = drydock_os_eol(&inv->os);
+	if (eol) {
+		char today[16];
+		time_t now = time(NULL);
+		struct tm tm;
+
+		snprintf(r->eol, sizeof(r->eol), "%s", eol);
+		gmtime_r(&now, &tm);
+		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+		r->eol_passed = strcmp(today, eol) > 0;
+	}
+	if (!r->namespace_[0])
+		return 0;
+	for (i = 0; i < inv->npkgs; i++) {
+		const struct drydock_pkg *p = &inv->pkgs[i];
+		char vbuf[512];
+
+		c.pkg = i;
+		c.vt = vtype_of(p);
+		c.installed = installed_version(p, vbuf, sizeof(vbuf));
+		first = r->n;
+		if (p->src_name) {
+			rc = drydock_vulndb_lookup(db, r->namespace_,
+						   p->src_name, on_advisory, &c,
+						   err);
+			if (rc)
+				return rc;
+		}
+		if (!p->src_name || strcmp(p->src_name, p->name)) {
+			/* feeds keyed by binary name (RPM OVAL) compare the
+			 * binary's own version */
+			const char *saved = c.installed;
+
+			if (p->type == DRYDOCK_PKG_DEB)
+				c.installed = p->version;
+			rc = drydock_vulndb_lookup(db, r->namespace_, p->name,
+						   on_advisory, &c, err);
+			c.installed = saved;
+			if (rc)
+				return rc;
+		}
+		for (; first < r->n; first++) {
+			rc = enrich(&c, &r->findings[first]);
+			if (rc)
+				return rc;
+		}
+	}
+	drydock_match_sort(r, inv);
+	return 0;
+}
+
+static int cmp_findings(const void *a, const void *b)
+{
+	const struct drydock_finding *x = a, *y = b;
+	int c;
+
+	if (x->pkg != y->pkg)
+		return x->pkg < y->pkg ? -1 : 1;
+	c = drydock_severity_rank(y->severity) -
+	    drydock_severity_rank(x->severity);
+	if (c)
+		return c;
+	return strcmp(x->id, y->id);
+}
+
+void drydock_match_sort(struct drydock_match_result *r,
+			const struct drydock_inventory *inv)
+{
+	/* packages are already sorted in the inventory, so ordering by
+	 * package index orders by name, version, arch */
+	(void)inv;
+	if (r->n > 1)
+		qsort(r->findings, r->n, sizeof(r->findings[0]),
+		      cmp_findings);
+}
