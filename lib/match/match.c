@@ -7,6 +7,7 @@
 #include "drydock/feed.h"
 #include "drydock/inventory.h"
 #include "drydock/json.h"
+#include "drydock/limits.h"
 #include "drydock/match.h"
 #include "drydock/version.h"
 #include "drydock/vulndb.h"
