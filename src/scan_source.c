@@ -7,6 +7,8 @@
 #include "drydock/image.h"
 #include "drydock/inventory.h"
 #include "drydock/json.h"
+#include "drydock/buf.h"
+#include "drydock/report.h"
 #include "drydock/limits.h"
 #include "scan_source.h"
 
@@ -107,6 +109,33 @@ static int base_from_image(struct scan_source *src, const char *base,
 	return 0;
 }
 
+/*
+ * An SBOM stands for the image: its packages (with their layers when the
+ * document records them) and the OS; no base attribution.
+ */
+static int load_sbom(struct scan_source *src, const char *path,
+		     struct drydock_err *err)
+{
+	struct drydock_buf b = DRYDOCK_BUF_INIT(DRYDOCK_MAX_SBOM_BYTES);
+	struct drydock_sbom_info info;
+	int rc;
+
+	rc = drydock_buf_read_file(&b, path, err);
+	if (!rc)
+		rc = drydock_sbom_read(&src->inv, &info, b.ptr, b.len, path,
+				       err);
+	drydock_buf_release(&b);
+	if (rc)
+		return rc;
+	snprintf(src->sbom_digest, sizeof(src->sbom_digest), "%s",
+		 info.digest);
+	src->digest = src->sbom_digest;
+	src->config_digest = "";
+	src->platform = "";
+	drydock_inventory_sort(&src->inv);
+	return 0;
+}
+
 int scan_source_load(struct scan_source *src, const char *ref,
 		     const char *platform, const char *base,
 		     struct drydock_err *err)
@@ -119,6 +148,8 @@ int scan_source_load(struct scan_source *src, const char *ref,
 	memset(src, 0, sizeof(*src));
 	drydock_inventory_init(&src->inv);
 	src->nbase = -1;
+	if (!strncmp(ref, "sbom:", 5))
+		return load_sbom(src, ref + 5, err);
 	o.platform = platform;
 	rc = drydock_image_open(&src->img, ref, &o, err);
 	if (rc)

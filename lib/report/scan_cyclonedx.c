@@ -7,6 +7,7 @@
 #include "drydock/inventory.h"
 #include "drydock/json.h"
 #include "drydock/match.h"
+#include "drydock/report.h"
 #include "scan_common.h"
 
 /*
@@ -16,11 +17,19 @@
  * No timestamp or random serial number: the output is deterministic.
  */
 
-static void bom_ref(const struct drydock_pkg *p, char *out, size_t n)
+/* The bom-ref of a package: its purl (unique within one image, since it
+ * carries name, version, arch and epoch). */
+static void bom_ref(const struct drydock_scan_report *rep,
+		    const struct drydock_pkg *p, char *out, size_t n)
 {
-	snprintf(out, n, "%s:%s@%s%s%s", drydock_pkg_type_name(p->type),
-		 p->name, p->version, p->arch ? ":" : "",
-		 p->arch ? p->arch : "");
+	struct drydock_buf b = DRYDOCK_BUF_INIT(4096);
+
+	if (drydock_purl_for_pkg(&b, p, &rep->inv->os) == 0 && b.ptr)
+		snprintf(out, n, "%s", b.ptr);
+	else
+		snprintf(out, n, "%s:%s@%s", drydock_pkg_type_name(p->type),
+			 p->name, p->version);
+	drydock_buf_release(&b);
 }
 
 static const char *method_of(const char *vector)
@@ -60,8 +69,9 @@ int drydock_scanrep_cyclonedx(struct drydock_buf *out,
 		const struct drydock_pkg *p = &rep->inv->pkgs[i];
 		json_t *c = json_object();
 
-		bom_ref(p, ref, sizeof(ref));
+		bom_ref(rep, p, ref, sizeof(ref));
 		json_object_set_new(c, "bom-ref", json_string(ref));
+		json_object_set_new(c, "purl", json_string(ref));
 		json_object_set_new(c, "type", json_string("library"));
 		json_object_set_new(c, "name", json_string(p->name));
 		json_object_set_new(c, "version", json_string(p->version));
@@ -137,7 +147,7 @@ int drydock_scanrep_cyclonedx(struct drydock_buf *out,
 			json_object_set_new(byid, f->id, v);
 			json_array_append(vulns, v);
 		}
-		bom_ref(p, ref, sizeof(ref));
+		bom_ref(rep, p, ref, sizeof(ref));
 		aff = json_pack("{s:s,s:[{s:s,s:s}]}", "ref", ref, "versions",
 				"version", p->version, "status", "affected");
 		json_array_append_new(json_object_get(v, "affects"), aff);
