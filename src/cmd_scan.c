@@ -200,8 +200,9 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 			break;
 		case O_VEX:
 			if (a->nvex == 16)
-				return cmd_usage_error(&cmd_scan_spec,
-						       "at most 16 --vex files");
+				return cmd_usage_error(
+					&cmd_scan_spec,
+					"at most 16 --vex files");
 			a->vex[a->nvex++] = arg;
 			break;
 		case O_EXCLUDE_BASE:
@@ -235,11 +236,11 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 		return cmd_usage_error(&cmd_scan_spec, "unknown format '%s'",
 				       a->format);
 	if (a->severity && check_severity_list(a->severity))
-		return cmd_usage_error(&cmd_scan_spec,
-				       "bad severity list '%s'", a->severity);
+		return cmd_usage_error(&cmd_scan_spec, "bad severity list '%s'",
+				       a->severity);
 	if (a->fail_on && drydock_severity_rank(a->fail_on) < 0)
-		return cmd_usage_error(&cmd_scan_spec,
-				       "unknown severity '%s'", a->fail_on);
+		return cmd_usage_error(&cmd_scan_spec, "unknown severity '%s'",
+				       a->fail_on);
 	return 0;
 }
 
@@ -274,8 +275,7 @@ static int load_suppressions(const struct scan_args *a,
 	return 0;
 }
 
-static int gate(const struct scan_args *a,
-		const struct drydock_match_result *r)
+static int gate(const struct scan_args *a, const struct drydock_match_result *r)
 {
 	int min;
 	size_t i;
@@ -302,6 +302,7 @@ int cmd_scan(int argc, char **argv)
 	struct drydock_scan_db_source srcs[64];
 	struct drydock_buf out = DRYDOCK_BUF_INIT(DRYDOCK_MAX_REPORT_BYTES);
 	char dbpath[4096], today[16];
+	int *pkg_in_base = NULL;
 	size_t i;
 	FILE *f;
 	int rc, exit_code = EXIT_CANNOT;
@@ -360,7 +361,7 @@ int cmd_scan(int argc, char **argv)
 		goto out_res;
 	}
 	filter(&res, &a);
-	if (res.eol_passed && !a.quiet)
+	if (res.eol_passed && !a.quiet && strcmp(a.format, "table"))
 		fprintf(stderr,
 			"drydock: warning: %s reached end of life on %s; it "
 			"gets no more security fixes\n",
@@ -381,6 +382,14 @@ int cmd_scan(int argc, char **argv)
 	rep.base_name = src.base_name;
 	rep.base_digest = src.base_digest;
 	rep.inv = &src.inv;
+	pkg_in_base = calloc(src.inv.npkgs ? src.inv.npkgs : 1, sizeof(int));
+	if (!pkg_in_base) {
+		cmd_error("out of memory");
+		goto out_res;
+	}
+	for (i = 0; i < src.inv.npkgs; i++)
+		pkg_in_base[i] = scan_source_in_base(&src, i);
+	rep.pkg_in_base = pkg_in_base;
 	rep.res = &res;
 	rep.db_built = drydock_vulndb_built_at(db);
 	rep.db_schema = "1";
@@ -411,6 +420,7 @@ int cmd_scan(int argc, char **argv)
 		goto out_res;
 	exit_code = gate(&a, &res);
 out_res:
+	free(pkg_in_base);
 	drydock_match_result_free(&res);
 out_src:
 	scan_source_release(&src);

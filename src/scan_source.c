@@ -127,8 +127,7 @@ static int load_sbom(struct scan_source *src, const char *path,
 	drydock_buf_release(&b);
 	if (rc)
 		return rc;
-	snprintf(src->sbom_digest, sizeof(src->sbom_digest), "%s",
-		 info.digest);
+	snprintf(src->sbom_digest, sizeof(src->sbom_digest), "%s", info.digest);
 	src->digest = src->sbom_digest;
 	src->config_digest = "";
 	src->platform = "";
@@ -160,8 +159,8 @@ int scan_source_load(struct scan_source *src, const char *ref,
 	src->base_name = drydock_image_base_name(src->img);
 	src->base_digest = drydock_image_base_digest(src->img);
 	src->nlayers = drydock_image_layer_count(src->img);
-	src->layers = calloc(src->nlayers ? src->nlayers : 1,
-			     sizeof(*src->layers));
+	src->layers =
+		calloc(src->nlayers ? src->nlayers : 1, sizeof(*src->layers));
 	if (!src->layers)
 		return drydock_err_set(err, DRYDOCK_ENOMEM, "out of memory");
 	for (i = 0; i < src->nlayers; i++)

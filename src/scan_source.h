@@ -21,7 +21,7 @@ struct scan_source {
 	const struct drydock_layer_info **layers;
 	size_t nlayers;
 	const char *base_name, *base_digest; /* borrowed, may be NULL */
-	char *base_ref;		     /* --base as given, owned */
+	char *base_ref;			     /* --base as given, owned */
 	char sbom_digest[136]; /* sbom: the digest the document names */
 	/* layers 0..nbase-1 are the base image's; -1: not known */
 	long nbase;

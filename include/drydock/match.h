@@ -27,22 +27,22 @@ struct drydock_os;
 struct drydock_vulndb;
 
 struct drydock_finding {
-	char *id;	   /* "CVE-2024-1234" */
-	char **aliases;	   /* NULL-terminated, may be empty */
-	size_t pkg;	   /* index in the inventory */
-	char *fixed_version; /* NULL when none */
-	char *status;	   /* fixed, affected, will_not_fix, ... */
-	char *severity;	   /* critical high medium low negligible unknown */
+	char *id;	       /* "CVE-2024-1234" */
+	char **aliases;	       /* NULL-terminated, may be empty */
+	size_t pkg;	       /* index in the inventory */
+	char *fixed_version;   /* NULL when none */
+	char *status;	       /* fixed, affected, will_not_fix, ... */
+	char *severity;	       /* critical high medium low negligible unknown */
 	char *severity_source; /* "alpine-secdb", "nvd", ... */
-	double cvss_score; /* < 0 when unknown */
-	char *cvss_vector; /* may be NULL */
-	char *title;	   /* may be NULL */
-	char *description; /* may be NULL */
-	char *data_source; /* the feed of the matching advisory */
-	char *namespace_;  /* "debian:12" */
-	char *advisory_id; /* may be NULL */
-	char **references; /* NULL-terminated, may be empty */
-	int in_base;	   /* 1, 0, or -1 unknown */
+	double cvss_score;     /* < 0 when unknown */
+	char *cvss_vector;     /* may be NULL */
+	char *title;	       /* may be NULL */
+	char *description;     /* may be NULL */
+	char *data_source;     /* the feed of the matching advisory */
+	char *namespace_;      /* "debian:12" */
+	char *advisory_id;     /* may be NULL */
+	char **references;     /* NULL-terminated, may be empty */
+	int in_base;	       /* 1, 0, or -1 unknown */
 	/* Suppression (ignore file, VEX): reason NULL when not suppressed */
 	char *suppressed;
 };
@@ -114,9 +114,9 @@ int drydock_suppress_load_ignore(struct drydock_suppress *s, const char *data,
 /* OpenVEX JSON: statements with status not_affected or fixed suppress the
  * vulnerability for the products they name (purls; matched by package
  * name, and version when the purl has one). */
-int drydock_suppress_load_openvex(struct drydock_suppress *s,
-				  const char *data, size_t len,
-				  const char *name, struct drydock_err *err);
+int drydock_suppress_load_openvex(struct drydock_suppress *s, const char *data,
+				  size_t len, const char *name,
+				  struct drydock_err *err);
 /*
  * Mark suppressed findings (setting finding->suppressed to the reason).
  * today is "YYYY-MM-DD" (for expiry; passed in so tests can fix it).

@@ -43,6 +43,9 @@ struct drydock_scan_report {
 	const char *base_digest; /* NULL when unknown */
 	const struct drydock_inventory *inv;
 	const struct drydock_match_result *res;
+	/* per package of inv: 1 from the base image, 0 not, -1 unknown;
+	 * NULL when unknown for all */
+	const int *pkg_in_base;
 	const char *db_built; /* NULL when no database */
 	const char *db_schema;
 	const struct drydock_scan_db_source *db_sources;

@@ -175,7 +175,8 @@ static int affected_by_ranges(struct ctx *c, const char *ranges_json,
 		{
 			const char *intro = drydock_json_str(ev, "introduced");
 			const char *fixed = drydock_json_str(ev, "fixed");
-			const char *last = drydock_json_str(ev, "last_affected");
+			const char *last =
+				drydock_json_str(ev, "last_affected");
 			const char *limit = drydock_json_str(ev, "limit");
 
 			if (intro) {
@@ -197,8 +198,7 @@ static int affected_by_ranges(struct ctx *c, const char *ranges_json,
 				if (cmp(c, last, c->installed, &ok) < 0 && ok)
 					state = 0;
 			} else if (limit && in_range) {
-				if (cmp(c, limit, c->installed, &ok) <= 0 &&
-				    ok)
+				if (cmp(c, limit, c->installed, &ok) <= 0 && ok)
 					state = 0;
 			}
 		}
@@ -274,8 +274,8 @@ static int on_advisory(void *payload, const struct drydock_advisory *a)
 		/* Debian writes "0" for "never affected" */
 		if (!strcmp(a->fixed_version, "0"))
 			return 0;
-		affected = cmp(c, c->installed, a->fixed_version, &ok) < 0 &&
-			   ok;
+		affected =
+			cmp(c, c->installed, a->fixed_version, &ok) < 0 && ok;
 		fixed = a->fixed_version;
 	} else {
 		affected = strcmp(status, DRYDOCK_STATUS_FIXED) != 0;
@@ -510,6 +510,5 @@ void drydock_match_sort(struct drydock_match_result *r,
 	 * package index orders by name, version, arch */
 	(void)inv;
 	if (r->n > 1)
-		qsort(r->findings, r->n, sizeof(r->findings[0]),
-		      cmp_findings);
+		qsort(r->findings, r->n, sizeof(r->findings[0]), cmp_findings);
 }

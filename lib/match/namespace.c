@@ -24,8 +24,8 @@ static void components(const char *v, int n, char *out, size_t outsz)
 /* RHEL rebuilds and relatives whose packages RHEL data describes. */
 static int rhel_like(const char *f)
 {
-	static const char *const names[] = {"rhel", "centos", "rocky",
-					    "almalinux", "ol", NULL};
+	static const char *const names[] = {"rhel",	 "centos", "rocky",
+					    "almalinux", "ol",	   NULL};
 	size_t i;
 
 	for (i = 0; names[i]; i++)

@@ -150,7 +150,8 @@ int drydock_suppress_load_ignore(struct drydock_suppress *s, const char *data,
 				return err ? err->code : DRYDOCK_ERROR;
 			r->id = dupn(words[0], wlen[0]);
 			for (i = 1; i < nw; i++) {
-				if (wlen[i] > 4 && !memcmp(words[i], "exp:", 4)) {
+				if (wlen[i] > 4 &&
+				    !memcmp(words[i], "exp:", 4)) {
 					if (!valid_date(words[i] + 4,
 							wlen[i] - 4))
 						return drydock_err_set(
@@ -175,8 +176,8 @@ int drydock_suppress_load_ignore(struct drydock_suppress *s, const char *data,
 
 				while (rs < re && (*rs == ' ' || *rs == '\t'))
 					rs++;
-				while (re > rs && (re[-1] == ' ' ||
-						   re[-1] == '\r'))
+				while (re > rs &&
+				       (re[-1] == ' ' || re[-1] == '\r'))
 					re--;
 				r->reason = dupn(rs, (size_t)(re - rs));
 			}
@@ -234,9 +235,9 @@ static int vex_product(struct drydock_suppress *s, const char *vuln,
 	return 0;
 }
 
-int drydock_suppress_load_openvex(struct drydock_suppress *s,
-				  const char *data, size_t len,
-				  const char *name, struct drydock_err *err)
+int drydock_suppress_load_openvex(struct drydock_suppress *s, const char *data,
+				  size_t len, const char *name,
+				  struct drydock_err *err)
 {
 	json_t *doc, *stmts, *st;
 	size_t i;
@@ -283,9 +284,10 @@ int drydock_suppress_load_openvex(struct drydock_suppress *s,
 		}
 		json_array_foreach(prods, j, pr)
 		{
-			const char *purl = json_is_string(pr)
-						   ? json_string_value(pr)
-						   : drydock_json_str(pr, "@id");
+			const char *purl =
+				json_is_string(pr)
+					? json_string_value(pr)
+					: drydock_json_str(pr, "@id");
 
 			rc = vex_product(s, vuln, purl, status, err);
 			if (rc)

@@ -92,11 +92,11 @@ int drydock_scanrep_cyclonedx(struct drydock_buf *out,
 			v = json_object();
 			json_object_set_new(v, "bom-ref", json_string(f->id));
 			json_object_set_new(v, "id", json_string(f->id));
-			json_object_set_new(
-				v, "source",
-				json_pack("{s:s}", "name",
-					  f->data_source ? f->data_source
-							 : "drydock"));
+			json_object_set_new(v, "source",
+					    json_pack("{s:s}", "name",
+						      f->data_source
+							      ? f->data_source
+							      : "drydock"));
 			json_object_set_new(
 				rt, "source",
 				json_pack("{s:s}", "name",
@@ -106,12 +106,12 @@ int drydock_scanrep_cyclonedx(struct drydock_buf *out,
 			if (f->cvss_score >= 0)
 				json_object_set_new(rt, "score",
 						    json_real(f->cvss_score));
-			json_object_set_new(rt, "severity",
-					    json_string(cdx_severity(
-						    f->severity)));
-			json_object_set_new(rt, "method",
-					    json_string(method_of(
-						    f->cvss_vector)));
+			json_object_set_new(
+				rt, "severity",
+				json_string(cdx_severity(f->severity)));
+			json_object_set_new(
+				rt, "method",
+				json_string(method_of(f->cvss_vector)));
 			if (f->cvss_vector)
 				json_object_set_new(
 					rt, "vector",
@@ -161,11 +161,10 @@ int drydock_scanrep_cyclonedx(struct drydock_buf *out,
 	if (rep->digest && *rep->digest)
 		json_object_set_new(comp, "version", json_string(rep->digest));
 	json_object_set_new(meta, "component", comp);
-	json_object_set_new(
-		meta, "tools",
-		json_pack("{s:[{s:s,s:s,s:s}]}", "components", "type",
-			  "application", "name", "drydock", "version",
-			  DRYDOCK_VERSION));
+	json_object_set_new(meta, "tools",
+			    json_pack("{s:[{s:s,s:s,s:s}]}", "components",
+				      "type", "application", "name", "drydock",
+				      "version", DRYDOCK_VERSION));
 	json_object_set_new(doc, "bomFormat", json_string("CycloneDX"));
 	json_object_set_new(doc, "specVersion", json_string("1.5"));
 	json_object_set_new(doc, "version", json_integer(1));

@@ -34,31 +34,29 @@ static json_t *artifact(const struct drydock_scan_report *rep)
 	size_t i;
 
 	json_object_set_new(a, "name", json_string(rep->name));
-	json_object_set_new(a, "digest", drydock_scanrep_str(
-						 rep->digest && *rep->digest
-							 ? rep->digest
-							 : NULL));
-	json_object_set_new(a, "config_digest",
-			    drydock_scanrep_str(rep->config_digest &&
-							*rep->config_digest
-						? rep->config_digest
-						: NULL));
+	json_object_set_new(a, "digest",
+			    drydock_scanrep_str(rep->digest && *rep->digest
+							? rep->digest
+							: NULL));
+	json_object_set_new(
+		a, "config_digest",
+		drydock_scanrep_str(rep->config_digest && *rep->config_digest
+					    ? rep->config_digest
+					    : NULL));
 	json_object_set_new(a, "platform",
-			    drydock_scanrep_str(rep->platform &&
-							*rep->platform
-						? rep->platform
-						: NULL));
+			    drydock_scanrep_str(rep->platform && *rep->platform
+							? rep->platform
+							: NULL));
 	for (i = 0; i < rep->nlayers; i++) {
 		const struct drydock_layer_info *l = rep->layers[i];
 		json_t *o = json_object();
 
-		json_object_set_new(o, "digest", drydock_scanrep_str(
-							 *l->digest ? l->digest
-								    : NULL));
-		json_object_set_new(o, "diff_id",
-				    drydock_scanrep_str(*l->diff_id
-								? l->diff_id
-								: NULL));
+		json_object_set_new(
+			o, "digest",
+			drydock_scanrep_str(*l->digest ? l->digest : NULL));
+		json_object_set_new(
+			o, "diff_id",
+			drydock_scanrep_str(*l->diff_id ? l->diff_id : NULL));
 		json_object_set_new(o, "in_base", in_base_json(l->in_base));
 		json_array_append_new(layers, o);
 	}
@@ -82,22 +80,22 @@ static json_t *os_json(const struct drydock_scan_report *rep)
 	const struct drydock_os *os = &rep->inv->os;
 	json_t *o = json_object();
 
-	json_object_set_new(o, "family",
-			    drydock_scanrep_str(*os->family ? os->family
-							    : NULL));
-	json_object_set_new(o, "version",
-			    drydock_scanrep_str(*os->version ? os->version
-							     : NULL));
-	json_object_set_new(o, "codename",
-			    drydock_scanrep_str(*os->codename ? os->codename
-							      : NULL));
+	json_object_set_new(
+		o, "family",
+		drydock_scanrep_str(*os->family ? os->family : NULL));
+	json_object_set_new(
+		o, "version",
+		drydock_scanrep_str(*os->version ? os->version : NULL));
+	json_object_set_new(
+		o, "codename",
+		drydock_scanrep_str(*os->codename ? os->codename : NULL));
 	json_object_set_new(o, "namespace",
 			    drydock_scanrep_str(*rep->res->namespace_
 							? rep->res->namespace_
 							: NULL));
-	json_object_set_new(o, "eol", drydock_scanrep_str(*rep->res->eol
-								  ? rep->res->eol
-								  : NULL));
+	json_object_set_new(
+		o, "eol",
+		drydock_scanrep_str(*rep->res->eol ? rep->res->eol : NULL));
 	json_object_set_new(o, "eol_passed",
 			    json_boolean(rep->res->eol_passed));
 	return o;
@@ -137,8 +135,8 @@ static json_t *packages_json(const struct drydock_scan_report *rep)
 
 		json_object_set_new(o, "name", json_string(p->name));
 		json_object_set_new(o, "version", json_string(p->version));
-		json_object_set_new(o, "type",
-				    json_string(drydock_pkg_type_name(p->type)));
+		json_object_set_new(
+			o, "type", json_string(drydock_pkg_type_name(p->type)));
 		json_object_set_new(o, "arch", drydock_scanrep_str(p->arch));
 		json_object_set_new(o, "source_name",
 				    drydock_scanrep_str(p->src_name));
@@ -146,6 +144,10 @@ static json_t *packages_json(const struct drydock_scan_report *rep)
 				    drydock_scanrep_str(p->src_version));
 		json_object_set_new(o, "layer",
 				    drydock_scanrep_str(p->layer_diff_id));
+		json_object_set_new(o, "in_base",
+				    in_base_json(rep->pkg_in_base
+							 ? rep->pkg_in_base[i]
+							 : -1));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -191,14 +193,14 @@ static json_t *finding_json(const struct drydock_scan_report *rep,
 	json_object_set_new(o, "in_base", in_base_json(f->in_base));
 	json_object_set_new(o, "data_source",
 			    drydock_scanrep_str(f->data_source));
-	json_object_set_new(o, "namespace",
-			    drydock_scanrep_str(f->namespace_));
+	json_object_set_new(o, "namespace", drydock_scanrep_str(f->namespace_));
 	json_object_set_new(o, "advisory_id",
 			    drydock_scanrep_str(f->advisory_id));
 	json_object_set_new(o, "title", drydock_scanrep_str(f->title));
 	json_object_set_new(o, "references", strarray(f->references));
 	if (f->suppressed)
-		json_object_set_new(o, "suppressed", json_string(f->suppressed));
+		json_object_set_new(o, "suppressed",
+				    json_string(f->suppressed));
 	return o;
 }
 

@@ -45,9 +45,8 @@ static void uri_of(const char *name, char *out, size_t n)
 	for (i = 0; name[i] && j + 1 < n; i++) {
 		char c = name[i];
 
-		out[j++] = (c == ' ' || c == '\\' || c == '#' || c == '?')
-				   ? '_'
-				   : c;
+		out[j++] = (c == ' ' || c == '\\' || c == '#' || c == '?') ? '_'
+									   : c;
 	}
 	out[j] = '\0';
 }
@@ -83,8 +82,9 @@ int drydock_scanrep_sarif(struct drydock_buf *out,
 			json_object_set_new(rule_index, f->id,
 					    json_integer((json_int_t)ri));
 			json_object_set_new(ru, "id", json_string(f->id));
-			json_object_set_new(ru, "name",
-					    json_string("OsPackageVulnerability"));
+			json_object_set_new(
+				ru, "name",
+				json_string("OsPackageVulnerability"));
 			json_object_set_new(
 				ru, "shortDescription",
 				json_pack("{s:s}", "text",

@@ -15,11 +15,11 @@
  */
 
 static const char *const colors[] = {
-	"\033[90m", /* unknown */
-	"\033[90m", /* negligible */
-	"\033[34m", /* low */
-	"\033[33m", /* medium */
-	"\033[31m", /* high */
+	"\033[90m",  /* unknown */
+	"\033[90m",  /* negligible */
+	"\033[34m",  /* low */
+	"\033[33m",  /* medium */
+	"\033[31m",  /* high */
 	"\033[1;31m" /* critical */
 };
 
@@ -68,11 +68,11 @@ int drydock_scanrep_table(struct drydock_buf *out,
 	rc |= drydock_buf_printf(out, "%s", rep->name);
 	if (rep->digest && *rep->digest)
 		rc |= drydock_buf_printf(out, " (%s)", rep->digest);
-	rc |= drydock_buf_printf(
-		out, "\nos: %s %s%s%s, %zu packages\n",
-		*os->family ? os->family : "unknown", os->version,
-		*r->namespace_ ? ", matched as " : "", r->namespace_,
-		rep->inv->npkgs);
+	rc |= drydock_buf_printf(out, "\nos: %s %s%s%s, %zu packages\n",
+				 *os->family ? os->family : "unknown",
+				 os->version,
+				 *r->namespace_ ? ", matched as " : "",
+				 r->namespace_, rep->inv->npkgs);
 	if (r->eol_passed)
 		rc |= drydock_buf_printf(out,
 					 "warning: %s reached end of life on "
@@ -80,8 +80,7 @@ int drydock_scanrep_table(struct drydock_buf *out,
 					 r->namespace_, r->eol);
 	rc |= drydock_buf_printf(out, "\nTotal: %lld (", total);
 	for (s = 5; s >= 0; s--)
-		rc |= drydock_buf_printf(out, "%s%s: %lld",
-					 s == 5 ? "" : ", ",
+		rc |= drydock_buf_printf(out, "%s%s: %lld", s == 5 ? "" : ", ",
 					 drydock_severity_name(s), counts[s]);
 	rc |= drydock_buf_printf(out, ")");
 	if (suppressed)
@@ -112,7 +111,7 @@ int drydock_scanrep_table(struct drydock_buf *out,
 		rank = drydock_severity_rank(f->severity);
 		upper(sev, sizeof(sev), f->severity);
 		rc |= drydock_buf_printf(
-			out, "  %s%-10s%s %-20s %-28s %s", 
+			out, "  %s%-10s%s %-20s %-28s %s",
 			rep->color ? colors[rank < 0 ? 0 : rank] : "", sev,
 			rep->color ? "\033[0m" : "", f->id,
 			f->fixed_version ? f->fixed_version : f->status,

@@ -44,9 +44,9 @@ static int setup(void **state)
 	struct drydock_vulndb_build *b;
 	struct drydock_feed_sink s;
 	struct drydock_err err;
-	struct drydock_cvss cv = {"nvd", "3.1",
-				  "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
-				  9.8, "critical"};
+	struct drydock_cvss cv = {
+		"nvd", "3.1", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+		9.8, "critical"};
 	struct drydock_vuln v = {0};
 
 	(void)state;
@@ -54,9 +54,8 @@ static int setup(void **state)
 		 (int)getpid());
 	unlink(dbpath);
 	assert_int_equal(drydock_vulndb_build_begin(&b, dbpath, &err), 0);
-	assert_int_equal(drydock_vulndb_build_source(b, "synthetic",
-						     "synthetic", "test", &s,
-						     &err),
+	assert_int_equal(drydock_vulndb_build_source(
+				 b, "synthetic", "synthetic", "test", &s, &err),
 			 0);
 	/* deb: by source name and source version */
 	adv(&s, "debian:12", "openssl", "CVE-0001-0001", "fixed", "deb",
@@ -65,12 +64,12 @@ static int setup(void **state)
 	    "3.0.11-1~deb12u1", NULL, "high");
 	adv(&s, "debian:12", "openssl", "CVE-0001-0003", "affected", "deb",
 	    NULL, NULL, "low");
-	adv(&s, "debian:12", "openssl", "CVE-0001-0004", "not_affected",
-	    "deb", NULL, NULL, NULL);
+	adv(&s, "debian:12", "openssl", "CVE-0001-0004", "not_affected", "deb",
+	    NULL, NULL, NULL);
 	adv(&s, "debian:12", "openssl", "CVE-0001-0005", "fixed", "deb", "0",
 	    NULL, NULL);
-	adv(&s, "debian:12", "openssl", "CVE-0001-0006", "will_not_fix",
-	    "deb", NULL, NULL, NULL);
+	adv(&s, "debian:12", "openssl", "CVE-0001-0006", "will_not_fix", "deb",
+	    NULL, NULL, NULL);
 	/* binNMU: fixed in the source version the binary was built from */
 	adv(&s, "debian:12", "zlib", "CVE-0002-0001", "fixed", "deb",
 	    "1:1.2.13.dfsg-1", NULL, "medium");
@@ -291,12 +290,14 @@ static void test_match__suppress(void **state)
 	struct drydock_match_result r;
 	struct drydock_suppress *s;
 	struct drydock_err err;
-	const char *ign = "# comment\n"
-			  "CVE-0001-0001 openssl exp:2030-01-01 # vendor says no\n"
-			  "CVE-0001-0003 libssl3 exp:2020-01-01\n";
+	const char *ign =
+		"# comment\n"
+		"CVE-0001-0001 openssl exp:2030-01-01 # vendor says no\n"
+		"CVE-0001-0003 libssl3 exp:2020-01-01\n";
 	const char *vex =
 		"{\"@context\":\"https://openvex.dev/ns/v0.2.0\","
-		"\"statements\":[{\"vulnerability\":{\"name\":\"CVE-0001-0006\"},"
+		"\"statements\":[{\"vulnerability\":{\"name\":\"CVE-0001-"
+		"0006\"},"
 		"\"products\":[{\"@id\":\"pkg:deb/debian/libssl3@3.0.11-1~"
 		"deb12u2\"}],\"status\":\"not_affected\"}]}";
 
@@ -313,9 +314,8 @@ static void test_match__suppress(void **state)
 	assert_int_equal(drydock_suppress_load_openvex(s, vex, strlen(vex),
 						       "vex.json", &err),
 			 0);
-	assert_int_equal(drydock_suppress_apply(s, &r, &inv, "2026-11-28",
-						&err),
-			 0);
+	assert_int_equal(
+		drydock_suppress_apply(s, &r, &inv, "2026-11-28", &err), 0);
 	/* 0001 suppressed by source name until 2030; 0003's rule expired;
 	 * 0006 suppressed by VEX */
 	assert_non_null(r.findings[1].suppressed);
@@ -336,13 +336,13 @@ static void test_match__bad_ignore_file(void **state)
 
 	(void)state;
 	assert_int_equal(drydock_suppress_new(&s), 0);
-	assert_int_equal(drydock_suppress_load_ignore(s, bad, strlen(bad),
-						      "ign", &err),
-			 DRYDOCK_ECORRUPT);
+	assert_int_equal(
+		drydock_suppress_load_ignore(s, bad, strlen(bad), "ign", &err),
+		DRYDOCK_ECORRUPT);
 	assert_non_null(strstr(err.msg, "'ign': line 1"));
-	assert_int_equal(drydock_suppress_load_openvex(s, "{}", 2, "v.json",
-						       &err),
-			 DRYDOCK_ECORRUPT);
+	assert_int_equal(
+		drydock_suppress_load_openvex(s, "{}", 2, "v.json", &err),
+		DRYDOCK_ECORRUPT);
 	drydock_suppress_free(s);
 }
 
