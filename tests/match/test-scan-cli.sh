@@ -1,6 +1,7 @@
 #!/bin/sh
 # drydock scan end to end on real data: the Alpine 3.20.3 minirootfs
-# against the Alpine secdb snapshot. Checks that output is deterministic, --fail-on and the
+# against the Alpine secdb snapshot. Checks the sbom: source gives the
+# same findings as the image, output is deterministic, --fail-on and the
 # ignore file work, and the table/SARIF/CycloneDX writers run.
 set -u
 . "$DRYDOCK_SOURCE_ROOT/tests/lib.sh"
@@ -27,6 +28,17 @@ findings "$T/a.json" >"$T/a.txt"
 [ -s "$T/a.txt" ] || fail "no findings in the 3.20.3 minirootfs"
 grep -q '^libssl3 CVE-2024-9143 3.3.2-r1$' "$T/a.txt" ||
 	fail "missing the openssl fix of 3.3.2-r1: $(cat "$T/a.txt")"
+
+# the SBOM of the same tree, scanned as sbom:, gives the same findings
+"$DRYDOCK" sbom -f cyclonedx -o "$T/bom.json" "dir:$T/root" || fail "sbom"
+"$DRYDOCK" scan --db "$T/db" -f json "sbom:$T/bom.json" >"$T/s.json" ||
+	fail "scan sbom: exit $?"
+findings "$T/s.json" >"$T/s.txt"
+diff -u "$T/a.txt" "$T/s.txt" || fail "sbom: findings differ from the image's"
+"$DRYDOCK" sbom -f spdx-json -o "$T/spdx.json" "dir:$T/root" || fail "sbom spdx"
+"$DRYDOCK" scan --db "$T/db" -f json "sbom:$T/spdx.json" >"$T/p.json" ||
+	fail "scan sbom:spdx exit $?"
+findings "$T/p.json" | diff -u "$T/a.txt" - || fail "SPDX sbom: findings differ"
 
 # the gate: findings here have no vendor severity (unknown)
 expect_exit 1 "$DRYDOCK" scan --db "$T/db" --fail-on unknown "dir:$T/root"
