@@ -86,7 +86,8 @@ static int mark_seen(struct scan *s, const struct drydock_fs_entry *e)
  * parse ends the walk (the top version parsed; attribution stays at the
  * last layer known to hold the entry).
  */
-static int attribute(struct scan *s, const char *path, db_parse_fn parse,
+static int attribute(struct scan *s, const char *path,
+		     const struct drydock_fs_entry *top_e, db_parse_fn parse,
 		     size_t start, size_t n)
 {
 	struct drydock_pkg *pkgs = s->inv->pkgs + start;
@@ -110,6 +111,14 @@ static int attribute(struct scan *s, const char *path, db_parse_fn parse,
 
 		if (!e)
 			break;
+		if (e == top_e) {
+			/* the very version parsed at the top: every entry is
+			 * there, no need to read it again */
+			for (i = 0; i < n; i++)
+				if (alive[i])
+					pkgs[i].layer = u;
+			continue;
+		}
 		if (e != cached) {
 			struct drydock_err scratch;
 
@@ -162,7 +171,8 @@ static int scan_db(struct scan *s, const char *path, db_parse_fn parse)
 		return rc < 0 ? rc : 0;
 	if ((rc = parse(s->inv, e->data, e->len, path, s->err)) < 0)
 		return rc;
-	if ((rc = attribute(s, path, parse, start, s->inv->npkgs - start)) < 0)
+	if ((rc = attribute(s, path, e, parse, start, s->inv->npkgs - start)) <
+	    0)
 		return rc;
 	for (i = start; i < s->inv->npkgs; i++) {
 		struct drydock_pkg *p = &s->inv->pkgs[i];
