@@ -252,6 +252,7 @@ static void test_feeds__detect_osv(void **state)
 {
 	(void)state;
 	detect_all("feeds/osv", "osv");
+	detect_all("feeds/osv-yaml", "osv-yaml");
 }
 
 int main(void)
