@@ -248,11 +248,48 @@ static void detect_all(const char *dir, const char *format)
 	assert_true(n > 0);
 }
 
-static void test_feeds__detect_osv(void **state)
+static void test_feeds__detect(void **state)
 {
 	(void)state;
 	detect_all("feeds/osv", "osv");
 	detect_all("feeds/osv-yaml", "osv-yaml");
+	detect_all("feeds/redhat-csaf", "redhat-csaf");
+	detect_all("feeds/ubuntu-oval", "ubuntu-oval");
+	detect_all("feeds/redhat-oval", "redhat-oval");
+}
+
+/* The OVAL engine gives the same records streaming from the file and
+ * from memory (the fuzz harnesses use the latter). */
+static void oval_same(const char *format, const char *rel,
+		      int (*mem)(const char *, size_t, const char *,
+				 const struct drydock_feed_sink *,
+				 struct drydock_err *))
+{
+	struct counts a = {0}, b = {0};
+	struct drydock_feed_sink sa = {count_adv, count_vuln, count_time, &a};
+	struct drydock_feed_sink sb = {count_adv, count_vuln, count_time, &b};
+	struct drydock_buf buf = DRYDOCK_BUF_INIT(64u * 1024 * 1024);
+	struct drydock_err err;
+
+	assert_int_equal(import_file(format, rel, &sa, &err), 0);
+	assert_int_equal(drydock_buf_read_file(&buf, data_path(rel), &err), 0);
+	assert_int_equal(mem(buf.ptr, buf.len, rel, &sb, &err), 0);
+	drydock_buf_release(&buf);
+	assert_true(a.adv > 0);
+	assert_int_equal(a.adv, b.adv);
+	assert_int_equal(a.vuln, b.vuln);
+	assert_int_equal(a.times, 1);
+	assert_int_equal(b.times, 1);
+}
+
+static void test_feeds__oval_file_and_memory(void **state)
+{
+	(void)state;
+	oval_same("ubuntu-oval",
+		  "feeds/ubuntu-oval/com.ubuntu.jammy.usn.oval-subset.xml",
+		  drydock_oval_ubuntu_parse_memory);
+	oval_same("redhat-oval", "feeds/redhat-oval/rhel-8.oval-v2-subset.xml",
+		  drydock_oval_redhat_parse_memory);
 }
 
 int main(void)
@@ -263,7 +300,8 @@ int main(void)
 		cmocka_unit_test(test_feeds__severity_words),
 		cmocka_unit_test(test_feeds__sink_stops),
 		cmocka_unit_test(test_feeds__osv_go_record),
-		cmocka_unit_test(test_feeds__detect_osv),
+		cmocka_unit_test(test_feeds__detect),
+		cmocka_unit_test(test_feeds__oval_file_and_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
