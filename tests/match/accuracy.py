@@ -1,0 +1,525 @@
+#!/usr/bin/env python3
+"""Independent expected findings for the accuracy test (test-accuracy.sh).
+
+Each subcommand reads the same real inputs drydock reads (package
+databases, OS files, feed files), derives the findings the documented
+rules (docs/scan.md, docs/vulndb.md) give, WITHOUT drydock's code or
+database, then compares them with a drydock JSON report (docs/report-json.md)
+and prints a diff on mismatch (exit 1). ACCURACY.md explains each route.
+
+  accuracy.py apk-vectors VECTORS.tsv
+  accuracy.py alpine ROOT SECDB_DIR REPORT
+  accuracy.py deb (--root ROOT | --oci DIR TAG) [--base-layers N]
+                  [--tracker JSON]... [--dsa LIST]... REPORT
+  accuracy.py deb-status BOOKWORM_STATUS DSA_LIST CODENAME > status
+  accuracy.py deb-tracker-synthetic --oci DIR TAG > tracker.json
+"""
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import tarfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import apkver  # noqa: E402
+
+# ---------------------------------------------------------------- report
+
+
+def report_findings(path):
+    with open(path) as f:
+        doc = json.load(f)
+    return doc, doc['findings']
+
+
+def compare(label, expected, report_path, extra_keys=()):
+    """expected: dict (package, id) -> dict with fixed_version (a string,
+    None, or a set of acceptable strings when the documented rules leave
+    the choice open) and optionally other fields (extra_keys) to check."""
+    doc, found = report_findings(report_path)
+    got = {}
+    dups = []
+    for f in found:
+        k = (f['package'], f['id'])
+        if k in got:
+            dups.append(k)
+        got[k] = f
+    errs = ['duplicate finding %s %s' % k for k in dups]
+    for k in sorted(set(expected) - set(got)):
+        errs.append('missing  %s %s fixed=%s' % (k[0], k[1], expected[k]['fixed_version']))
+    for k in sorted(set(got) - set(expected)):
+        errs.append('extra    %s %s fixed=%s (installed %s, source %s %s)' % (
+            k[0], k[1], got[k]['fixed_version'], got[k]['installed_version'],
+            got[k]['source_package'], got[k]['source_version']))
+    for k in sorted(set(got) & set(expected)):
+        e, g = expected[k], got[k]
+        ef = e['fixed_version']
+        ok = g['fixed_version'] in ef if isinstance(ef, set) else g['fixed_version'] == ef
+        if not ok:
+            errs.append('fixed    %s %s: expected %s, got %s' % (k[0], k[1], ef, g['fixed_version']))
+        for x in extra_keys:
+            if x in e and e[x] != g.get(x):
+                errs.append('%-8s %s %s: expected %r, got %r' % (x, k[0], k[1], e[x], g.get(x)))
+    if errs:
+        print('%s: %d expected, %d reported; differences:' % (label, len(expected), len(got)))
+        print('\n'.join('  ' + e for e in errs))
+        return 1
+    print('%s: %d findings, as expected' % (label, len(expected)))
+    return 0
+
+
+def pick_fixed(cands):
+    """The fixed version of a (package, vulnerability) several advisories
+    give: one value, or the set of values when they differ (the documented
+    rules do not say which one is reported)."""
+    c = set(cands)
+    if not c:
+        return None
+    return c.pop() if len(c) == 1 else c
+
+# ---------------------------------------------------------------- Alpine
+
+
+def apk_installed(root):
+    pkgs, cur = [], {}
+    with open(os.path.join(root, 'lib/apk/db/installed'), encoding='utf-8') as f:
+        for line in f:
+            line = line.rstrip('\n')
+            if not line:
+                if cur:
+                    pkgs.append(cur)
+                cur = {}
+                continue
+            if len(line) > 2 and line[1] == ':' and line[0] in 'PVo':
+                cur[line[0]] = line[2:]
+    if cur:
+        pkgs.append(cur)
+    return [(p['P'], p['V'], p.get('o', p['P'])) for p in pkgs]
+
+
+def alpine_branch(root):
+    try:
+        with open(os.path.join(root, 'etc/apk/repositories')) as f:
+            for line in f:
+                m = re.search(r'/(v\d+\.\d+|edge)/[a-z]+/?\s*$', line.strip())
+                if m:
+                    return m.group(1)
+    except FileNotFoundError:
+        pass
+    with open(os.path.join(root, 'etc/alpine-release')) as f:
+        return 'v' + '.'.join(f.read().strip().split('.')[:2])
+
+
+def secdb_id(s):
+    """'CVE-2018-15470 XSA-272' -> the CVE; else the first id."""
+    toks = s.split()
+    for t in toks:
+        if t.startswith('CVE-'):
+            return t
+    return toks[0] if toks else None
+
+
+def cmd_alpine(root, secdb_dir, report):
+    branch = alpine_branch(root)
+    fixes = {}  # origin -> [(fixed, id)]
+    for repo in ('main', 'community'):
+        p = os.path.join(secdb_dir, branch, repo + '.json')
+        if not os.path.exists(p):
+            continue
+        with open(p) as f:
+            for ent in json.load(f)['packages']:
+                pk = ent['pkg']
+                for fixed, ids in (pk.get('secfixes') or {}).items():
+                    if fixed == '0':
+                        continue  # "never affected"
+                    for s in ids or []:
+                        i = secdb_id(s)
+                        if i:
+                            fixes.setdefault(pk['name'], []).append((fixed, i))
+    exp = {}
+    for name, ver, origin in apk_installed(root):
+        cands = {}
+        for fixed, i in fixes.get(origin, []):
+            if apkver.compare(ver, fixed) < 0:
+                cands.setdefault(i, []).append(fixed)
+        for i, c in cands.items():
+            # secdb has no severities and the database no NVD records
+            exp[(name, i)] = {'fixed_version': pick_fixed(c), 'status': 'fixed',
+                              'severity': 'unknown',
+                              'installed_version': ver, 'source_package': origin}
+    return compare('alpine %s (%s)' % (os.path.basename(root), branch), exp, report,
+                   ('installed_version', 'source_package', 'status', 'severity'))
+
+# ---------------------------------------------------------------- dpkg
+
+
+_dpkg_cache = {}
+
+
+def dpkg_lt(a, b):
+    """a < b by the real dpkg --compare-versions."""
+    k = (a, b)
+    if k not in _dpkg_cache:
+        _dpkg_cache[k] = subprocess.run(['dpkg', '--compare-versions', a, 'lt', b]).returncode == 0
+    return _dpkg_cache[k]
+
+
+def deb822(text):
+    out, cur, last = [], {}, None
+    for line in text.splitlines():
+        if not line.strip():
+            if cur:
+                out.append(cur)
+            cur, last = {}, None
+            continue
+        if line[0] in ' \t':
+            if last:
+                cur[last] += '\n' + line.strip()
+            continue
+        k, _, v = line.partition(':')
+        last = k.strip().lower()
+        cur[last] = v.strip()
+    if cur:
+        out.append(cur)
+    return out
+
+
+KEEP = {'installed', 'half-configured', 'unpacked', 'half-installed',
+        'triggers-awaited', 'triggers-pending'}
+
+
+def dpkg_packages(text):
+    """(binary, arch, version, source name, source version) of the
+    installed stanzas of a status file."""
+    pkgs = []
+    for st in deb822(text):
+        if 'package' not in st or 'version' not in st:
+            continue
+        s = st.get('status')
+        if s is not None and s.split()[-1] not in KEEP:
+            continue
+        src, srcver = st['package'], st['version']
+        if st.get('source'):
+            m = re.match(r'^(\S+)(?:\s+\((\S+)\))?$', st['source'])
+            src = m.group(1)
+            if m.group(2):
+                srcver = m.group(2)
+        pkgs.append((st['package'], st.get('architecture', ''), st['version'], src, srcver))
+    return pkgs
+
+
+def os_release(text):
+    d = {}
+    for line in text.splitlines():
+        k, _, v = line.partition('=')
+        d[k.strip()] = v.strip().strip('"')
+    return d
+
+
+CODENAMES = {'8': 'jessie', '9': 'stretch', '10': 'buster', '11': 'bullseye',
+             '12': 'bookworm', '13': 'trixie'}
+
+
+def oci_views(layout, tag):
+    """Per layer of the tagged image: its diff ID and the dpkg status and
+    os-release text visible at the top of that layer."""
+    def blob(d):
+        return os.path.join(layout, 'blobs', *d.split(':'))
+    with open(os.path.join(layout, 'index.json')) as f:
+        idx = json.load(f)
+    man = [m for m in idx['manifests']
+           if m.get('annotations', {}).get('org.opencontainers.image.ref.name') == tag]
+    if len(man) != 1:
+        raise SystemExit('tag %r not found in %s' % (tag, layout))
+    with open(blob(man[0]['digest'])) as f:
+        m = json.load(f)
+    with open(blob(m['config']['digest'])) as f:
+        cfg = json.load(f)
+    files = {}
+    views = []
+    for layer, diff_id in zip(m['layers'], cfg['rootfs']['diff_ids']):
+        with tarfile.open(blob(layer['digest']), 'r:*') as t:
+            for ti in t:
+                n = ti.name.lstrip('./') if ti.name.startswith('./') else ti.name.lstrip('/')
+                base = os.path.basename(n)
+                if base.startswith('.wh.'):
+                    files.pop(os.path.join(os.path.dirname(n), base[4:]), None)
+                    continue
+                if n in ('var/lib/dpkg/status', 'etc/os-release', 'usr/lib/os-release') and ti.isfile():
+                    files[n] = t.extractfile(ti).read().decode('utf-8')
+        views.append((diff_id, files.get('var/lib/dpkg/status', ''),
+                      files.get('etc/os-release') or files.get('usr/lib/os-release', '')))
+    return views
+
+
+def attribute(views):
+    """Packages of the top view, each with the lowest layer L such that
+    every view from L to the top holds it identically (docs/sbom.md)."""
+    sets = [set(dpkg_packages(v[1])) for v in views]
+    top = len(views) - 1
+    out = []
+    for p in sorted(sets[top]):
+        L = top
+        while L > 0 and p in sets[L - 1]:
+            L -= 1
+        out.append((p, L))
+    return out
+
+
+def tracker_advisories(path, codename, want):
+    """source -> [(id, status, fixed)] for one release (docs/vulndb.md)."""
+    out = {}
+    with open(path) as f:
+        data = json.load(f)
+    for src, vulns in data.items():
+        if src not in want:
+            continue
+        for vid, v in vulns.items():
+            rel = v.get('releases') or {}
+            if not isinstance(rel, dict) or codename not in rel:
+                continue
+            r = rel[codename]
+            st, fv = r.get('status'), r.get('fixed_version')
+            urg = r.get('urgency', '')
+            sev = urg.rstrip('*')
+            sev = {'unimportant': 'negligible'}.get(sev, sev)
+            if sev not in ('negligible', 'low', 'medium', 'high'):
+                sev = None
+            if st == 'resolved':
+                if not fv or fv == '0':
+                    continue
+                a = ('fixed', fv)
+            elif st == 'open':
+                if urg == 'end-of-life':
+                    a = ('end_of_life', None)
+                elif r.get('nodsa_reason') == 'ignored':
+                    a = ('will_not_fix', None)
+                elif r.get('nodsa_reason') == 'postponed':
+                    a = ('fix_deferred', None)
+                else:
+                    a = ('affected', None)
+            elif st == 'undetermined':
+                a = ('affected', None)
+            else:
+                continue
+            out.setdefault(src, []).append((vid,) + a + (sev,))
+    return out
+
+
+def dsa_advisories(path, codename):
+    """source -> [(id, status, fixed)] from a DSA/DLA list."""
+    out = {}
+    cves, dsa = [], None
+    head = re.compile(r'^\[\d\d \w{3} \d{4}\] (D[SL]A-\d+-\d+) ')
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            m = head.match(line)
+            if m:
+                dsa, cves = m.group(1), []
+                continue
+            s = line.strip()
+            if s.startswith('{') and s.endswith('}'):
+                cves = s[1:-1].split()
+                continue
+            m = re.match(r'^\[(\w+)\]\s+-\s+(\S+)\s+(\S+)', s)
+            if not m or m.group(1) != codename or not dsa:
+                continue
+            src, v = m.group(2), m.group(3)
+            if v == '<unfixed>':
+                a = ('affected', None)
+            elif v == '<end-of-life>':
+                a = ('end_of_life', None)
+            elif v.startswith('<'):
+                continue  # not-affected, removed, ...
+            else:
+                a = ('fixed', v)
+            for i in cves or [dsa]:
+                out.setdefault(src, []).append((i,) + a + (None,))
+    return out
+
+
+def dpkg_prefetch(pairs):
+    """Run the dpkg comparisons in parallel (each is a process)."""
+    from concurrent.futures import ThreadPoolExecutor
+    todo = [p for p in set(pairs) if p not in _dpkg_cache]
+    with ThreadPoolExecutor(8) as ex:
+        for p, r in zip(todo, ex.map(lambda p: subprocess.run(
+                ['dpkg', '--compare-versions', p[0], 'lt', p[1]]).returncode == 0, todo)):
+            _dpkg_cache[p] = r
+
+
+def deb_expected(pkgs, advs):
+    exp = {}
+    dpkg_prefetch([(p[4], a[2]) for p, _ in pkgs for a in advs.get(p[3], []) if a[2]])
+    for (name, arch, ver, src, srcver), layer in pkgs:
+        hits = {}
+        for vid, status, fixed, sev in advs.get(src, []):
+            if fixed is not None:
+                if dpkg_lt(srcver, fixed):
+                    hits.setdefault(vid, []).append((status, fixed, sev))
+            else:
+                hits.setdefault(vid, []).append((status, None, sev))
+        for vid, h in hits.items():
+            fx = [x for _, x, _ in h if x]
+            e = {'fixed_version': pick_fixed(fx), 'installed_version': ver,
+                 'source_package': src, 'source_version': srcver, 'layer_index': layer}
+            sts = {s for s, x, _ in h if (x is not None) == bool(fx)}
+            if len(sts) == 1:
+                e['status'] = sts.pop()
+            # the vendor's severity; these databases have no NVD records
+            sevs = {v for _, _, v in h if v}
+            if len(sevs) <= 1:
+                e['severity'] = sevs.pop() if sevs else 'unknown'
+
+            exp[(name, vid)] = e
+    return exp
+
+
+def cmd_deb(args):
+    root = oci = None
+    trackers, dsas, base_layers = [], [], None
+    i = 0
+    while i < len(args) - 1:
+        a = args[i]
+        if a == '--root':
+            root = args[i + 1]
+            i += 2
+        elif a == '--oci':
+            oci = (args[i + 1], args[i + 2])
+            i += 3
+        elif a == '--tracker':
+            trackers.append(args[i + 1])
+            i += 2
+        elif a == '--dsa':
+            dsas.append(args[i + 1])
+            i += 2
+        elif a == '--base-layers':
+            base_layers = int(args[i + 1])
+            i += 2
+        else:
+            raise SystemExit('bad argument %r' % a)
+    report = args[-1]
+    if root:
+        with open(os.path.join(root, 'var/lib/dpkg/status'), encoding='utf-8') as f:
+            pkgs = [(p, None) for p in dpkg_packages(f.read())]
+        with open(os.path.join(root, 'etc/os-release')) as f:
+            osr = os_release(f.read())
+        diff_ids = []
+        label = 'deb dir:%s' % os.path.basename(root)
+    else:
+        views = oci_views(*oci)
+        pkgs = attribute(views)
+        osr = os_release(views[-1][2])
+        diff_ids = [v[0] for v in views]
+        label = 'deb oci:%s' % oci[1]
+    codename = osr.get('VERSION_CODENAME') or CODENAMES[osr['VERSION_ID'].split('.')[0]]
+    want = {p[3] for p, _ in pkgs}
+    advs = {}
+    for t in trackers:
+        for k, v in tracker_advisories(t, codename, want).items():
+            advs.setdefault(k, []).extend(v)
+    for d in dsas:
+        for k, v in dsa_advisories(d, codename).items():
+            if k in want:
+                advs.setdefault(k, []).extend(v)
+    exp = deb_expected(pkgs, advs)
+    keys = ['installed_version', 'source_package', 'source_version', 'status', 'severity']
+    if diff_ids:
+        keys += ['layer', 'in_base']
+        for e in exp.values():
+            e['layer'] = diff_ids[e['layer_index']]
+            if base_layers is not None:
+                e['in_base'] = e['layer_index'] < base_layers
+    return compare(label, exp, report, keys)
+
+
+def cmd_deb_status(status, dsa, codename):
+    """A synthetic status file (ACCURACY.md): the stanzas of a real status
+    file whose source package has fixed versions in the DSA list for
+    CODENAME. Source packages, in name order, alternately get the version
+    of their earliest DSA for CODENAME (a system that took the first
+    security update and none after) and that version with '~' appended
+    (a system from before the first update). Binaries named unlike their
+    source get 'Source: NAME', every other one of them with a binNMU
+    version ('+b1') and 'Source: NAME (VERSION)'."""
+    with open(status, encoding='utf-8') as f:
+        pkgs = deb822(f.read())
+    advs = dsa_advisories(dsa, codename)
+    srcs = sorted({st.get('source', st['package']).split()[0] for st in pkgs})
+    ver = {}
+    for s in srcs:
+        fixed = [a[2] for a in advs.get(s, []) if a[2]]
+        if fixed:
+            # the list is newest first: the last entry is the earliest
+            ver[s] = fixed[-1] + ('~' if len(ver) % 2 else '')
+    out = []
+    n = 0
+    for st in pkgs:
+        src = st.get('source', st['package']).split()[0]
+        if src not in ver:
+            continue
+        v = ver[src]
+        lines = ['Package: ' + st['package'], 'Status: install ok installed',
+                 'Architecture: ' + st.get('architecture', 'amd64')]
+        if src != st['package']:
+            n += 1
+            if n % 2:
+                lines += ['Source: %s (%s)' % (src, v), 'Version: %s+b1' % v]
+            else:
+                lines += ['Source: ' + src, 'Version: ' + v]
+        else:
+            lines += ['Version: ' + v]
+        out.append('\n'.join(lines) + '\n')
+    sys.stdout.write('\n'.join(out))
+    return 0
+
+
+def cmd_deb_tracker_synthetic(layout, tag):
+    """A synthetic Debian tracker JSON for bookworm over the image's own
+    source packages (ACCURACY.md): per source, in turn, fixed above the
+    installed source version, fixed at it, fixed below it, and open."""
+    views = oci_views(layout, tag)
+    srcs = sorted({(p[3], p[4]) for p, _ in attribute(views)})
+    doc = {}
+    for n, (src, sv) in enumerate(srcs):
+        k = n % 4
+        rel = {'status': 'resolved', 'urgency': 'medium'}
+        if k == 0:
+            rel['fixed_version'] = sv + '+acc1'
+        elif k == 1:
+            rel['fixed_version'] = sv
+        elif k == 2:
+            rel['fixed_version'] = sv + '~acc1'
+        else:
+            rel = {'status': 'open', 'urgency': 'low'}
+        doc[src] = {'TEMP-9999999-%06d' % n: {
+            'description': 'synthetic record of the drydock accuracy test',
+            'releases': {'bookworm': rel}}}
+    json.dump(doc, sys.stdout, indent=1, sort_keys=True)
+    return 0
+
+
+def main(argv):
+    cmd = argv[1]
+    if cmd == 'apk-vectors':
+        bad = apkver.check_vectors(argv[2])
+        if bad:
+            print('apk comparison disagrees with the vectors:\n' + '\n'.join(bad))
+            return 1
+        print('apk comparison: all vectors agree')
+        return 0
+    if cmd == 'alpine':
+        return cmd_alpine(*argv[2:5])
+    if cmd == 'deb':
+        return cmd_deb(argv[2:])
+    if cmd == 'deb-status':
+        return cmd_deb_status(*argv[2:5])
+    if cmd == 'deb-tracker-synthetic':
+        return cmd_deb_tracker_synthetic(argv[3], argv[4])
+    raise SystemExit('unknown command ' + cmd)
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

@@ -1,0 +1,235 @@
+#!/bin/sh
+# Accuracy of 'drydock scan' on real images and feeds (tests/match/ACCURACY.md):
+# drydock's JSON findings must equal, as a set, the findings an independent
+# python route (accuracy.py) derives from the same inputs by the documented
+# rules. Also the exit status contract and the output formats.
+#
+# usage: test-accuracy.sh PART   (alpine debian ubuntu rpm exit formats)
+# Exit 77 (skipped) for a part whose importer is not built.
+. "$DRYDOCK_SOURCE_ROOT/tests/lib.sh"
+
+HERE="$DRYDOCK_SOURCE_ROOT/tests/match"
+# the system python has python3-rpm and python3-jsonschema
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+acc() { "$PY" "$HERE/accuracy.py" "$@"; }
+FEEDS="$D/feeds"
+DSA="$FEEDS/debian-tracker/data-DSA-list-2023-04-02"
+TRACKER="$FEEDS/debian-tracker/vunnel-tracker-json-extract.json"
+TINY="$D/images/debian-tiny/oci-tiny"
+scan() { "$DRYDOCK" scan -q "$@"; }
+
+# A report with one finding less must be rejected: the comparison can fail.
+check_can_fail() { # REPORT ACC-ARGS...: "acc ACC-ARGS... REPORT-minus-one"
+	r=$1
+	shift
+	"$PY" - "$r" "$T/mutated.json" <<-'EOF' || fail "no finding to drop"
+		import json, sys
+		d = json.load(open(sys.argv[1]))
+		d["findings"].pop()
+		json.dump(d, open(sys.argv[2], "w"))
+	EOF
+	if acc "$@" "$T/mutated.json" >/dev/null; then
+		fail "a report missing a finding was accepted"
+	fi
+}
+
+alpine_db() {
+	"$DRYDOCK" db import --db "$T/alpine.db" "$FEEDS/alpine-secdb/v3.9" \
+		"$FEEDS/alpine-secdb/v3.12" "$FEEDS/alpine-secdb/v3.16" \
+		"$FEEDS/alpine-secdb/v3.20" >/dev/null ||
+		fail "importing the Alpine secdb"
+}
+
+alpine_root() { # VERSION: extract the minirootfs into $T/alpine-VERSION
+	mkdir -p "$T/alpine-$1"
+	tar -xzf "$D/images/alpine-minirootfs/alpine-minirootfs-$1-x86_64.tar.gz" \
+		-C "$T/alpine-$1" 2>/dev/null || fail "extracting minirootfs $1"
+}
+
+part_alpine() {
+	acc apk-vectors "$D/vectors/apk.tsv" || fail "apk comparison"
+	alpine_db
+	for v in 3.9.6 3.12.12 3.16.9 3.20.3; do
+		alpine_root "$v"
+		scan "dir:$T/alpine-$v" --db "$T/alpine.db" -f json \
+			>"$T/a-$v.json" || fail "scan of minirootfs $v"
+		acc alpine "$T/alpine-$v" "$FEEDS/alpine-secdb" "$T/a-$v.json" ||
+			fail "Alpine $v findings differ"
+	done
+	check_can_fail "$T/a-3.9.6.json" alpine "$T/alpine-3.9.6" \
+		"$FEEDS/alpine-secdb"
+}
+
+# Debian 10 trees: os-release written here (synthetic, ACCURACY.md)
+deb10_tree() { # DIR STATUS-FILE
+	mkdir -p "$1/etc" "$1/var/lib/dpkg"
+	cp "$2" "$1/var/lib/dpkg/status"
+	cat >"$1/etc/os-release" <<-EOF
+		PRETTY_NAME="Debian GNU/Linux 10 (buster)"
+		NAME="Debian GNU/Linux"
+		VERSION_ID="10"
+		VERSION="10 (buster)"
+		VERSION_CODENAME=buster
+		ID=debian
+	EOF
+}
+
+part_debian() {
+	"$DRYDOCK" db import --db "$T/deb.db" "$TRACKER" "$DSA" >/dev/null ||
+		fail "importing the Debian feeds"
+	feeds="--tracker $TRACKER --dsa $DSA"
+	# real package databases
+	deb10_tree "$T/deb10" "$D/pkgdb/dpkg/claircore-debian10-postgresql.status"
+	scan dir:"$T/deb10" --db "$T/deb.db" -f json >"$T/deb10.json" ||
+		fail "scan of the Debian 10 tree"
+	acc deb --root "$T/deb10" $feeds "$T/deb10.json" ||
+		fail "Debian 10 findings differ"
+	for tag in base app base-v2; do
+		scan "oci:$TINY:$tag" --db "$T/deb.db" -f json >"$T/$tag.json" ||
+			fail "scan of debian-tiny $tag"
+		acc deb --oci "$TINY" "$tag" $feeds "$T/$tag.json" ||
+			fail "debian-tiny $tag findings differ"
+	done
+	# synthetic inventory from the real DSA list (ACCURACY.md)
+	acc deb-status "$D/pkgdb/dpkg/debian-bookworm-minbase-status" "$DSA" \
+		buster >"$T/synthetic.status" || fail "deb-status"
+	deb10_tree "$T/deb10s" "$T/synthetic.status"
+	scan dir:"$T/deb10s" --db "$T/deb.db" -f json >"$T/deb10s.json" ||
+		fail "scan of the synthetic Debian 10 tree"
+	acc deb --root "$T/deb10s" $feeds "$T/deb10s.json" ||
+		fail "synthetic Debian 10 findings differ"
+	check_can_fail "$T/deb10s.json" deb --root "$T/deb10s" $feeds
+
+	# base images: a synthetic tracker feed over the image's own sources
+	acc deb-tracker-synthetic --oci "$TINY" app >"$T/syn.json" ||
+		fail "deb-tracker-synthetic"
+	"$DRYDOCK" db import --db "$T/syn.db" "$T/syn.json" >/dev/null ||
+		fail "importing the synthetic tracker feed"
+	scan "oci:$TINY:app" --base "oci:$TINY:base" --db "$T/syn.db" -f json \
+		>"$T/app-base.json" || fail "scan of app --base base"
+	acc deb --oci "$TINY" app --base-layers 1 --tracker "$T/syn.json" \
+		"$T/app-base.json" || fail "app --base findings differ"
+	"$PY" - "$T/app-base.json" <<-'EOF' || fail "in_base not mixed"
+		import json, sys
+		f = json.load(open(sys.argv[1]))["findings"]
+		t = sum(1 for x in f if x["in_base"] is True)
+		n = sum(1 for x in f if x["in_base"] is False)
+		print("app --base base: %d findings in the base, %d in the app layer" % (t, n))
+		sys.exit(0 if t and n and t + n == len(f) else 1)
+	EOF
+	scan "oci:$TINY:app" --base "oci:$TINY:base" --exclude-base \
+		--db "$T/syn.db" -f json >"$T/app-excl.json" ||
+		fail "scan of app --exclude-base"
+	"$PY" - "$T/app-base.json" "$T/app-excl.json" <<-'EOF' ||
+		import json, sys
+		key = lambda x: (x["package"], x["id"])
+		a = json.load(open(sys.argv[1]))["findings"]
+		b = json.load(open(sys.argv[2]))["findings"]
+		want = sorted(key(x) for x in a if x["in_base"] is not True)
+		got = sorted(key(x) for x in b)
+		if want != got:
+		    print("--exclude-base kept", sorted(set(got) - set(want)),
+		          "dropped", sorted(set(want) - set(got)))
+		    sys.exit(1)
+		print("--exclude-base: %d findings left, the app layer's" % len(got))
+	EOF
+		fail "--exclude-base did not drop exactly the base findings"
+}
+
+# Usage errors (src/cmd.c, all commands): the one-line error, then the
+# usage hint ("usage: ..." and "(see 'drydock help scan')").
+expect_usage_error() { # WORD: the error line names WORD
+	n=$(wc -l <"$T/err")
+	head -n 1 "$T/err" | grep -q "^drydock scan: .*$1" ||
+		fail "usage error does not name '$1': $(cat "$T/err")"
+	[ "$n" = 3 ] && sed -n 2p "$T/err" | grep -q '^usage: drydock scan ' ||
+		fail "usage error is not error + usage hint: $(cat "$T/err")"
+}
+
+part_exit() {
+	alpine_db
+	alpine_root 3.9.6
+	"$DRYDOCK" db import --db "$T/syn.db" \
+		"$(acc deb-tracker-synthetic --oci "$TINY" app >"$T/syn.json" &&
+			echo "$T/syn.json")" >/dev/null || fail "synthetic feed"
+	app="oci:$TINY:app"
+	# 0: findings, no gate; a gate above every finding's severity
+	expect_exit 0 scan "dir:$T/alpine-3.9.6" --db "$T/alpine.db"
+	[ -s "$T/stdout" ] || fail "no table written"
+	expect_exit 0 scan "$app" --db "$T/syn.db" --fail-on high
+	expect_exit 0 scan "$app" --db "$T/syn.db" --fail-on critical -f json
+	# 1: the gate fails (the synthetic feed rates medium and low)
+	expect_exit 1 scan "$app" --db "$T/syn.db" --fail-on medium
+	expect_exit 1 scan "$app" --db "$T/syn.db" --fail-on low -f json
+	"$PY" -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/stdout" ||
+		fail "no JSON report with a failed gate"
+	# filters apply before the gate: only low findings left -> medium passes
+	expect_exit 0 scan "$app" --db "$T/syn.db" --fail-on medium \
+		--severity low
+	# 2: cannot run, each with a one-line error, even for a vulnerable image
+	expect_exit 2 scan "$app" --db "$T/missing.db" --fail-on low
+	expect_one_line_error
+	printf 'not a database\n' >"$T/corrupt.db"
+	expect_exit 2 scan "$app" --db "$T/corrupt.db" --fail-on low
+	expect_one_line_error
+	head -c 3000 "$D/images/debian-tiny/tiny-app.docker.tar" >"$T/cut.tar"
+	expect_exit 2 scan "docker-archive:$T/cut.tar" --db "$T/syn.db"
+	expect_one_line_error
+	printf 'garbage' >"$T/garbage.tar"
+	expect_exit 2 scan "oci-archive:$T/garbage.tar" --db "$T/syn.db"
+	expect_one_line_error
+	expect_exit 2 scan "oci:$T/nowhere:app" --db "$T/syn.db"
+	expect_one_line_error
+	expect_exit 2 scan "$app" --db "$T/syn.db" --fail-on severe
+	expect_usage_error severe
+	expect_exit 2 scan "$app" --db "$T/syn.db" -f xml
+	expect_usage_error xml
+	expect_exit 2 scan "$app" --db "$T/syn.db" --no-such-option
+	expect_usage_error no-such-option
+	expect_exit 2 scan --db "$T/syn.db"
+	expect_usage_error "no image"
+	expect_exit 2 scan "$app" --db "$T/syn.db" --severity high,urgent
+	expect_usage_error urgent
+	# --base whose layers are not a prefix of the image's
+	expect_exit 2 scan "$app" --base "oci:$TINY:base-v2" --db "$T/syn.db"
+	expect_one_line_error
+}
+
+part_formats() {
+	alpine_db
+	alpine_root 3.9.6
+	acc deb-tracker-synthetic --oci "$TINY" app >"$T/syn.json" || fail synth
+	"$DRYDOCK" db import --db "$T/syn.db" "$T/syn.json" >/dev/null ||
+		fail "synthetic feed"
+	for img in "dir:$T/alpine-3.9.6 alpine.db" "oci:$TINY:app syn.db"; do
+		set -- $img
+		for f in json sarif cyclonedx table; do
+			scan "$1" --db "$T/$2" -f "$f" -o "$T/r1.$f" ||
+				fail "$1 -f $f"
+			scan "$1" --db "$T/$2" -f "$f" >"$T/r2.$f" ||
+				fail "$1 -f $f"
+			cmp -s "$T/r1.$f" "$T/r2.$f" ||
+				fail "$1 -f $f: two runs differ"
+		done
+		"$PY" "$HERE/validate-report.py" "$D/schemas" "$T/r1.sarif" \
+			"$T/r1.cyclonedx" "$T/r1.json" ||
+			fail "$1: a report does not validate"
+	done
+}
+
+part_ubuntu() {
+	echo "SKIP: no OSV importer on this branch"
+	exit 77
+}
+
+part_rpm() {
+	echo "SKIP: no Red Hat OVAL importer on this branch"
+	exit 77
+}
+
+case "${1:-}" in
+alpine | debian | exit | formats | ubuntu | rpm) "part_$1" ;;
+*) fail "usage: test-accuracy.sh alpine|debian|ubuntu|rpm|exit|formats" ;;
+esac
+pass
