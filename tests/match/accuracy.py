@@ -158,12 +158,20 @@ def cmd_alpine(root, secdb_dir, report):
 _dpkg_cache = {}
 
 
-def dpkg_lt(a, b):
-    """a < b by the real dpkg --compare-versions."""
-    k = (a, b)
+def _dpkg(k):
+    return subprocess.run(['dpkg', '--compare-versions', k[0], k[1], k[2]]).returncode == 0
+
+
+def dpkg_op(a, op, b):
+    """a OP b (lt, le, eq) by the real dpkg --compare-versions."""
+    k = (a, op, b)
     if k not in _dpkg_cache:
-        _dpkg_cache[k] = subprocess.run(['dpkg', '--compare-versions', a, 'lt', b]).returncode == 0
+        _dpkg_cache[k] = _dpkg(k)
     return _dpkg_cache[k]
+
+
+def dpkg_lt(a, b):
+    return dpkg_op(a, 'lt', b)
 
 
 def deb822(text):
@@ -340,23 +348,117 @@ def dsa_advisories(path, codename):
     return out
 
 
-def dpkg_prefetch(pairs):
-    """Run the dpkg comparisons in parallel (each is a process)."""
+def osv_events(entry):
+    for r in entry.get('ranges', []):
+        if r.get('type') in ('ECOSYSTEM', 'SEMVER'):
+            yield r['events']
+
+
+def osv_comparisons(v, entry):
+    out = [(v, 'eq', x) for x in entry.get('versions', [])]
+    for evs in osv_events(entry):
+        for ev in evs:
+            for kind, x in ev.items():
+                if x != '0':
+                    out += [(x, 'le', v), (x, 'lt', v)]
+    return out
+
+
+def osv_affected(v, entry):
+    """(affected, fixed version) of version v by one OSV affected[] entry
+    (OSV schema: a range's events in version order, 'introduced' at or
+    below v opens, 'fixed' at or below v closes, 'last_affected' below v
+    closes, 'limit' at or below v closes; or v equals a listed version).
+    The fixed version is the first 'fixed' event above v after an opening
+    'introduced'."""
+    hit = any(dpkg_op(v, 'eq', x) for x in entry.get('versions', []))
+    fixed = None
+    for evs in osv_events(entry):
+        state, nxt = False, None
+        for ev in evs:  # well-formed records list events in order
+            (kind, x), = ev.items()
+            at_or_below = x == '0' or dpkg_op(x, 'le', v)
+            if kind == 'introduced':
+                if at_or_below:
+                    state = True
+            elif kind == 'fixed':
+                if at_or_below:
+                    state = False
+                elif state and nxt is None:
+                    nxt = x
+            elif kind == 'last_affected':
+                if dpkg_op(x, 'lt', v):
+                    state = False
+            elif kind == 'limit':
+                if at_or_below:
+                    state = False
+        if state:
+            hit = True
+            fixed = fixed or nxt
+    return hit, (fixed if hit else None)
+
+
+SEVERITY_WORDS = {'negligible': 'negligible', 'low': 'low', 'medium': 'medium',
+                  'moderate': 'medium', 'high': 'high', 'important': 'high',
+                  'critical': 'critical'}
+
+
+def osv_advisories(paths, ecosystem, want):
+    """source -> [(id, status, fixed, severity, entry)] of the OSV records
+    (files or folders) whose affected[] entries name ECOSYSTEM exactly;
+    withdrawn records are skipped."""
+    files = []
+    for p in paths:
+        if os.path.isdir(p):
+            files += sorted(os.path.join(p, f) for f in os.listdir(p) if f.endswith('.json'))
+        else:
+            files.append(p)
+    out = {}
+    for fn in files:
+        with open(fn) as f:
+            rec = json.load(f)
+        if rec.get('withdrawn'):
+            continue
+        rsev = [x['score'] for x in rec.get('severity', []) if x.get('type') == 'Ubuntu']
+        for a in rec.get('affected', []):
+            pk = a.get('package', {})
+            if pk.get('ecosystem') != ecosystem or pk.get('name') not in want:
+                continue
+            sev = (a.get('ecosystem_specific', {}).get('severity') or (rsev[0] if rsev else None)
+                   or (a.get('database_specific') or {}).get('severity'))
+            sev = SEVERITY_WORDS.get((sev or '').lower())
+            out.setdefault(pk['name'], []).append((rec['id'], None, None, sev, a))
+    return out
+
+
+def dpkg_prefetch(triples):
+    """Run dpkg comparisons (a, op, b) in parallel (each is a process)."""
     from concurrent.futures import ThreadPoolExecutor
-    todo = [p for p in set(pairs) if p not in _dpkg_cache]
+    todo = [t for t in set(triples) if t not in _dpkg_cache]
     with ThreadPoolExecutor(8) as ex:
-        for p, r in zip(todo, ex.map(lambda p: subprocess.run(
-                ['dpkg', '--compare-versions', p[0], 'lt', p[1]]).returncode == 0, todo)):
-            _dpkg_cache[p] = r
+        for t, r in zip(todo, ex.map(_dpkg, todo)):
+            _dpkg_cache[t] = r
 
 
 def deb_expected(pkgs, advs):
     exp = {}
-    dpkg_prefetch([(p[4], a[2]) for p, _ in pkgs for a in advs.get(p[3], []) if a[2]])
+    pre = []
+    for p, _ in pkgs:
+        for a in advs.get(p[3], []):
+            if a[2]:
+                pre.append((p[4], 'lt', a[2]))
+            if len(a) > 4:
+                pre += osv_comparisons(p[4], a[4])
+    dpkg_prefetch(pre)
     for (name, arch, ver, src, srcver), layer in pkgs:
         hits = {}
-        for vid, status, fixed, sev in advs.get(src, []):
-            if fixed is not None:
+        for a in advs.get(src, []):
+            vid, status, fixed, sev = a[:4]
+            if len(a) > 4:
+                hit, fx = osv_affected(srcver, a[4])
+                if hit:
+                    hits.setdefault(vid, []).append(('fixed' if fx else 'affected', fx, sev))
+            elif fixed is not None:
                 if dpkg_lt(srcver, fixed):
                     hits.setdefault(vid, []).append((status, fixed, sev))
             else:
@@ -379,7 +481,7 @@ def deb_expected(pkgs, advs):
 
 def cmd_deb(args):
     root = oci = None
-    trackers, dsas, base_layers = [], [], None
+    trackers, dsas, osvs, base_layers = [], [], [], None
     i = 0
     while i < len(args) - 1:
         a = args[i]
@@ -395,6 +497,9 @@ def cmd_deb(args):
         elif a == '--dsa':
             dsas.append(args[i + 1])
             i += 2
+        elif a == '--osv':
+            osvs.append(args[i + 1])
+            i += 2
         elif a == '--base-layers':
             base_layers = int(args[i + 1])
             i += 2
@@ -404,7 +509,10 @@ def cmd_deb(args):
     if root:
         with open(os.path.join(root, 'var/lib/dpkg/status'), encoding='utf-8') as f:
             pkgs = [(p, None) for p in dpkg_packages(f.read())]
-        with open(os.path.join(root, 'etc/os-release')) as f:
+        osp = os.path.join(root, 'etc/os-release')
+        if not os.path.exists(osp):
+            osp = os.path.join(root, 'usr/lib/os-release')
+        with open(osp) as f:
             osr = os_release(f.read())
         diff_ids = []
         label = 'deb dir:%s' % os.path.basename(root)
@@ -414,9 +522,17 @@ def cmd_deb(args):
         osr = os_release(views[-1][2])
         diff_ids = [v[0] for v in views]
         label = 'deb oci:%s' % oci[1]
-    codename = osr.get('VERSION_CODENAME') or CODENAMES[osr['VERSION_ID'].split('.')[0]]
     want = {p[3] for p, _ in pkgs}
     advs = {}
+    if osr.get('ID') == 'ubuntu':
+        # namespace ubuntu:VERSION_ID; the OSV ecosystem of that release
+        # without Ubuntu Pro (docs/feeds.md)
+        eco = 'Ubuntu:%s%s' % (osr['VERSION_ID'], ':LTS' if 'LTS' in osr.get('VERSION', '') else '')
+        for k, v in osv_advisories(osvs, eco, want).items():
+            advs.setdefault(k, []).extend(v)
+        return compare(label, deb_expected(pkgs, advs), report,
+                       ['installed_version', 'source_package', 'source_version', 'status', 'severity'])
+    codename = osr.get('VERSION_CODENAME') or CODENAMES[osr['VERSION_ID'].split('.')[0]]
     for t in trackers:
         for k, v in tracker_advisories(t, codename, want).items():
             advs.setdefault(k, []).extend(v)
@@ -476,6 +592,41 @@ def cmd_deb_status(status, dsa, codename):
     return 0
 
 
+def cmd_osv_status(osv_dir, ecosystem):
+    """A synthetic status file (ACCURACY.md) from OSV records: for each
+    source package an affected[] entry of ECOSYSTEM or of its Ubuntu Pro
+    twin names (first record in file order), up to three of the binaries
+    its ecosystem_specific lists, in turn at the first version the entry
+    lists as affected and at the binary version the record gives (the
+    current one in the release; a partial upgrade)."""
+    pro = ecosystem.replace('Ubuntu:', 'Ubuntu:Pro:', 1)
+    seen, out = set(), []
+    for fn in sorted(os.listdir(osv_dir)):
+        with open(os.path.join(osv_dir, fn)) as f:
+            rec = json.load(f)
+        if rec.get('withdrawn'):
+            continue
+        for a in rec.get('affected', []):
+            pk = a['package']
+            if pk['ecosystem'] not in (ecosystem, pro) or pk['name'] in seen:
+                continue
+            bins = a.get('ecosystem_specific', {}).get('binaries', [])[:3]
+            if not bins:
+                continue
+            seen.add(pk['name'])
+            vers = a.get('versions', [])
+            for n, b in enumerate(bins):
+                v = vers[0] if n % 2 == 0 and vers else b['binary_version']
+                lines = ['Package: ' + b['binary_name'], 'Status: install ok installed',
+                         'Architecture: amd64']
+                if b['binary_name'] != pk['name']:
+                    lines.append('Source: ' + pk['name'])
+                lines.append('Version: ' + v)
+                out.append('\n'.join(lines) + '\n')
+    sys.stdout.write('\n'.join(out))
+    return 0
+
+
 def cmd_deb_tracker_synthetic(layout, tag):
     """A synthetic Debian tracker JSON for bookworm over the image's own
     source packages (ACCURACY.md): per source, in turn, fixed above the
@@ -516,6 +667,8 @@ def main(argv):
         return cmd_deb(argv[2:])
     if cmd == 'deb-status':
         return cmd_deb_status(*argv[2:5])
+    if cmd == 'osv-status':
+        return cmd_osv_status(argv[2], argv[3])
     if cmd == 'deb-tracker-synthetic':
         return cmd_deb_tracker_synthetic(argv[3], argv[4])
     raise SystemExit('unknown command ' + cmd)
