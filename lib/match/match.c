@@ -421,12 +421,60 @@ static int enrich(struct ctx *c, struct drydock_finding *f)
 	return 0;
 }
 
+/*
+ * The rebuild's own namespace beside rhel:N: AlmaLinux and Rocky publish
+ * their own advisories (OSV ecosystems "AlmaLinux:8", "Rocky Linux:9",
+ * imported as almalinux:8, rocky:9; docs/feeds.md), which the rhel:N
+ * lookup alone never reaches. Empty for every other OS.
+ */
+static void rebuild_namespace(const struct drydock_os *os, char *out,
+			      size_t outsz)
+{
+	size_t n = strcspn(os->version, ".");
+
+	out[0] = '\0';
+	if ((!strcmp(os->family, "almalinux") ||
+	     !strcmp(os->family, "rocky")) &&
+	    n > 0)
+		snprintf(out, outsz, "%s:%.*s", os->family, (int)n,
+			 os->version);
+}
+
+/* Look package p up by its source name, then its binary name, in ns. */
+static int lookup_package(struct ctx *c, const struct drydock_pkg *p,
+			  const char *ns, struct drydock_err *err)
+{
+	int rc;
+
+	if (p->src_name) {
+		rc = drydock_vulndb_lookup(c->db, ns, p->src_name, on_advisory,
+					   c, err);
+		if (rc)
+			return rc;
+	}
+	if (!p->src_name || strcmp(p->src_name, p->name)) {
+		/* feeds keyed by binary name (RPM OVAL) compare the binary's
+		 * own version */
+		const char *saved = c->installed;
+
+		if (p->type == DRYDOCK_PKG_DEB)
+			c->installed = p->version;
+		rc = drydock_vulndb_lookup(c->db, ns, p->name, on_advisory, c,
+					   err);
+		c->installed = saved;
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int drydock_match_inventory(struct drydock_match_result *r,
 			    const struct drydock_inventory *inv,
 			    struct drydock_vulndb *db, struct drydock_err *err)
 {
 	struct ctx c = {0};
 	const char *eol;
+	char ns2[64];
 	size_t i, first;
 	int rc;
 
@@ -451,6 +499,7 @@ int drydock_match_inventory(struct drydock_match_result *r,
 	}
 	if (!r->namespace_[0])
 		return 0;
+	rebuild_namespace(&inv->os, ns2, sizeof(ns2));
 	for (i = 0; i < inv->npkgs; i++) {
 		const struct drydock_pkg *p = &inv->pkgs[i];
 		char vbuf[512];
@@ -459,26 +508,11 @@ int drydock_match_inventory(struct drydock_match_result *r,
 		c.vt = vtype_of(p);
 		c.installed = installed_version(p, vbuf, sizeof(vbuf));
 		first = r->n;
-		if (p->src_name) {
-			rc = drydock_vulndb_lookup(db, r->namespace_,
-						   p->src_name, on_advisory, &c,
-						   err);
-			if (rc)
-				return rc;
-		}
-		if (!p->src_name || strcmp(p->src_name, p->name)) {
-			/* feeds keyed by binary name (RPM OVAL) compare the
-			 * binary's own version */
-			const char *saved = c.installed;
-
-			if (p->type == DRYDOCK_PKG_DEB)
-				c.installed = p->version;
-			rc = drydock_vulndb_lookup(db, r->namespace_, p->name,
-						   on_advisory, &c, err);
-			c.installed = saved;
-			if (rc)
-				return rc;
-		}
+		rc = lookup_package(&c, p, r->namespace_, err);
+		if (!rc && ns2[0])
+			rc = lookup_package(&c, p, ns2, err);
+		if (rc)
+			return rc;
 		for (; first < r->n; first++) {
 			rc = enrich(&c, &r->findings[first]);
 			if (rc)
