@@ -50,6 +50,14 @@ def main():
     for e in errors('bom-1.5.SNAPSHOT.schema.json', cdx, sdir)[:20]:
         bad.append('CycloneDX: ' + e)
     want = sorted((f['package'], f['id']) for f in rep['findings'])
+    # the JSON summary counts the findings by severity
+    summ = rep['summary']
+    for sev in ('critical', 'high', 'medium', 'low', 'negligible', 'unknown'):
+        n = sum(1 for f in rep['findings'] if f['severity'] == sev)
+        if summ.get(sev) != n:
+            bad.append('summary.%s is %r, %d findings have it' % (sev, summ.get(sev), n))
+    if summ.get('total') != len(want):
+        bad.append('summary.total is %r, %d findings' % (summ.get('total'), len(want)))
     # SARIF: one result per finding, rule = vulnerability id, the package
     # named in the location message
     res = sarif['runs'][0].get('results', [])
