@@ -346,8 +346,10 @@ int cmd_scan(int argc, char **argv)
 		goto out_sup;
 	}
 	if (scan_source_load(&src, a.image, a.platform, a.base, &err)) {
+		/* a partly loaded source (the image opened, the base
+		 * rejected) is released too */
 		cmd_fail(&err);
-		goto out_sup;
+		goto out_src;
 	}
 	if (drydock_match_inventory(&res, &src.inv, db, &err)) {
 		cmd_fail(&err);
