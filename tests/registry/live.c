@@ -171,7 +171,9 @@ static int readfs(const struct drydock_registry_opts *ro, const char *ref,
 	int rc;
 
 	io.platform = platform;
-	io.jobs = 4;
+	io.jobs = getenv("LIVE_JOBS")
+			  ? (int)strtol(getenv("LIVE_JOBS"), NULL, 10)
+			  : 4;
 	io.registry = ro;
 	if (getenv("LIVE_CACHE_DIR")) {
 		unsigned long long max = 0;
