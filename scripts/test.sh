@@ -15,7 +15,7 @@ echo "== style (clang-format)"
 echo "== build and test"
 [ -d build ] || meson setup build
 ninja -C build
-meson test -C build --print-errorlogs --num-processes 2
+meson test -C build --print-errorlogs --num-processes 2 --timeout-multiplier 3
 
 if [ "$quick" = 0 ]; then
 	echo "== build and test under ASan+UBSan"
@@ -24,7 +24,7 @@ if [ "$quick" = 0 ]; then
 	ninja -C build-asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		meson test -C build-asan --print-errorlogs --num-processes 2 \
-		--timeout-multiplier 4
+		meson test -C build-asan --print-errorlogs --num-processes 3 \
+		--timeout-multiplier 8
 fi
 echo "== all tests passed"
