@@ -268,6 +268,25 @@ static int set_source(struct rd *r, struct drydock_pkg *p,
 	return 0;
 }
 
+/* Whether a purl claims type deb, apk or rpm ("pkg:", any slashes, the
+ * type, '/'). Other purls are skipped without parsing: a malformed
+ * language-package purl from another tool must not fail the document. */
+static int os_purl(const char *s)
+{
+	static const char *const types[] = {"deb/", "apk/", "rpm/"};
+	size_t i;
+
+	if (strncasecmp(s, "pkg:", 4))
+		return 1; /* not a purl at all: let the parser say so */
+	s += 4;
+	while (*s == '/')
+		s++;
+	for (i = 0; i < 3; i++)
+		if (!strncasecmp(s, types[i], 4))
+			return 1;
+	return 0;
+}
+
 /*
  * Add one package from its purl. Non-OS purls (npm, pypi, ...) and
  * components without a purl are counted in info->skipped.
@@ -284,7 +303,7 @@ static int add_package(struct rd *r, const char *purl, const struct props *pr,
 	long epoch = -1;
 	int e;
 
-	if (!purl) {
+	if (!purl || !os_purl(purl)) {
 		r->info->skipped++;
 		return 0;
 	}

@@ -742,6 +742,14 @@ static void test_report__read_errors(void **state)
 				  &err, &inv),
 			 DRYDOCK_ECORRUPT);
 	drydock_inventory_free(&inv);
+	/* a malformed purl of another type is skipped, not an error */
+	assert_int_equal(read_str("{\"bomFormat\":\"CycloneDX\",\"components\":"
+				  "[{\"type\":\"library\",\"purl\":\"pkg:npm/"
+				  "%zz@1\"}]}",
+				  &err, &inv),
+			 0);
+	assert_int_equal(inv.npkgs, 0);
+	drydock_inventory_free(&inv);
 	/* npm components are skipped, nested OS packages found; the OS
 	 * comes from the purl's distro qualifier */
 	assert_int_equal(read_str("{\"bomFormat\":\"CycloneDX\",\"components\":"
