@@ -18,7 +18,9 @@ static const struct cmd_opt opts[] = {
 	{"keep-going", 'k', NULL,
 	 "stdin: print 'error' for a line with an invalid version and go on "
 	 "(exit 2 at the end)"},
-	{"quiet", 'q', NULL, "do not print warnings"},
+	{"quiet", 'q', NULL,
+	 "do not print warnings, nor the errors of lines --keep-going "
+	 "marks 'error'"},
 	{NULL, 0, NULL, NULL},
 };
 
@@ -88,7 +90,8 @@ static int compare_one(const struct ctx *c, const char *a, const char *b)
 	if (!c->quiet && (check(c, a) || check(c, b)))
 		return EXIT_CANNOT;
 	if (drydock_version_compare(c->type, a, b, &out, &err)) {
-		cmd_error("%s%s", c->where, err.msg);
+		if (!(c->quiet && c->keep_going))
+			cmd_error("%s%s", c->where, err.msg);
 		return EXIT_CANNOT;
 	}
 	fputs(out < 0 ? "<\n" : out > 0 ? ">\n" : "=\n", stdout);
