@@ -89,8 +89,8 @@ int cmd_usage_error(const struct cmd *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: drydock %s %s\n(see 'drydock help %s')\n",
-		c->name, c->usage, c->name);
+	/* one line, like every other error: the usage is one command away */
+	fprintf(stderr, " (see 'drydock help %s')\n", c->name);
 	return EXIT_CANNOT;
 }
 

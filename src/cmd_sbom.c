@@ -13,9 +13,9 @@
 #include "drydock/limits.h"
 #include "drydock/report.h"
 #include "cmd.h"
-#include "registry_cli.h"
+#include "image_cli.h"
 
-enum { OPT_FORMAT, OPT_OUTPUT, OPT_PLATFORM, OPT_TIMESTAMP, OPT_REGISTRY };
+enum { OPT_FORMAT, OPT_OUTPUT, OPT_PLATFORM, OPT_TIMESTAMP, OPT_IMAGE };
 
 static const struct cmd_opt opts[] = {
 	{"format", 'f', "F",
@@ -28,7 +28,7 @@ static const struct cmd_opt opts[] = {
 	{"timestamp", 0, NULL,
 	 "record the current time in the document (the output then differs "
 	 "from run to run)"},
-	REGISTRY_CLI_OPTS{NULL, 0, NULL, NULL},
+	IMAGE_CLI_OPTS{NULL, 0, NULL, NULL},
 };
 
 int cmd_sbom(int argc, char **argv);
@@ -36,7 +36,7 @@ int cmd_sbom(int argc, char **argv);
 const struct cmd cmd_sbom_spec = {
 	"sbom",
 	"IMAGE [-f cyclonedx|spdx-json|json|table] [-o FILE] [--platform P] "
-	"[--timestamp]",
+	"[--timestamp] [--jobs N] [--cache-dir DIR]",
 	"list an image's operating system and packages as an SBOM",
 	"Reads IMAGE (oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE,\n"
 	"dir:PATH, a registry reference, or a path recognised by its "
@@ -89,7 +89,7 @@ int cmd_sbom(int argc, char **argv)
 	const struct cmd *c = &cmd_sbom_spec;
 	enum drydock_sbom_format format = DRYDOCK_SBOM_CYCLONEDX;
 	struct drydock_image_opts iopts;
-	struct registry_cli rc_opts = {0};
+	struct image_cli ic = {0};
 	struct drydock_image *img = NULL;
 	struct drydock_fs *fs = NULL;
 	struct drydock_inventory inv;
@@ -104,7 +104,6 @@ int cmd_sbom(int argc, char **argv)
 	size_t i, n;
 
 	memset(&iopts, 0, sizeof(iopts));
-	iopts.registry = &rc_opts.opts;
 	while ((o = cmd_getopt(c, argc, argv, &optind, &arg)) >= 0) {
 		switch (o) {
 		case OPT_FORMAT:
@@ -121,7 +120,7 @@ int cmd_sbom(int argc, char **argv)
 			stamp = 1;
 			break;
 		default:
-			if (registry_cli_opt(&rc_opts, o - OPT_REGISTRY, arg))
+			if (image_cli_opt(&ic, o - OPT_IMAGE, arg))
 				return EXIT_CANNOT;
 			break;
 		}
@@ -138,6 +137,7 @@ int cmd_sbom(int argc, char **argv)
 
 	drydock_err_clear(&err);
 	drydock_inventory_init(&inv);
+	image_cli_setup(&ic, &iopts, 0);
 	if (drydock_image_open(&img, argv[optind], &iopts, &err) ||
 	    drydock_fs_new(&fs) ||
 	    drydock_image_read_fs(img, fs, drydock_inventory_wants, NULL,
@@ -180,5 +180,6 @@ done:
 	drydock_inventory_free(&inv);
 	drydock_fs_free(fs);
 	drydock_image_free(img);
+	image_cli_release(&ic);
 	return rc;
 }

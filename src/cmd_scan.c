@@ -15,6 +15,7 @@
 #include "drydock/scanreport.h"
 #include "drydock/vulndb.h"
 #include "cmd.h"
+#include "image_cli.h"
 #include "scan_source.h"
 
 enum {
@@ -31,7 +32,8 @@ enum {
 	O_SHOW_SUPPRESSED,
 	O_PLATFORM,
 	O_TODAY,
-	O_QUIET
+	O_QUIET,
+	O_IMAGE /* IMAGE_CLI_OPTS */
 };
 
 static const struct cmd_opt opts[] = {
@@ -64,10 +66,12 @@ static const struct cmd_opt opts[] = {
 			       "list suppressed findings and why"},
 	[O_PLATFORM] = {"platform", 0, "OS/ARCH",
 			"platform to pick from a multi-platform image"},
-	[O_TODAY] = {"today", 0, "YYYY-MM-DD",
-		     "the date used for ignore-rule expiry (default: today)"},
+	[O_TODAY] =
+		{"today", 0, "YYYY-MM-DD",
+		 "the date for ignore-rule expiry and the end-of-life check "
+		 "(default: today)"},
 	[O_QUIET] = {"quiet", 'q', NULL, "no warnings on stderr"},
-	{NULL, 0, NULL, NULL},
+	IMAGE_CLI_OPTS{NULL, 0, NULL, NULL},
 };
 
 int cmd_scan(int argc, char **argv);
@@ -95,6 +99,7 @@ struct scan_args {
 	const char *ignore_file, *base, *platform, *today;
 	const char *vex[16];
 	int nvex, ignore_unfixed, exclude_base, show_suppressed, quiet;
+	struct image_cli ic;
 };
 
 /* Whether severity name is in the comma-separated list. */
@@ -224,7 +229,10 @@ static int parse_args(int argc, char **argv, struct scan_args *a)
 			a->quiet = 1;
 			break;
 		default:
-			return EXIT_CANNOT;
+			if (r < O_IMAGE || r >= O_IMAGE + IMAGE_CLI_NOPTS ||
+			    image_cli_opt(&a->ic, r - O_IMAGE, arg))
+				return EXIT_CANNOT;
+			break;
 		}
 	}
 	if (oi != argc - 1)
@@ -294,6 +302,7 @@ int cmd_scan(int argc, char **argv)
 {
 	struct scan_args a;
 	struct scan_source src;
+	struct drydock_image_opts io = {0};
 	struct drydock_err err = {0};
 	struct drydock_match_result res = {0};
 	struct drydock_vulndb *db = NULL;
@@ -345,7 +354,9 @@ int cmd_scan(int argc, char **argv)
 		cmd_fail(&err);
 		goto out_sup;
 	}
-	if (scan_source_load(&src, a.image, a.platform, a.base, &err)) {
+	io.platform = a.platform;
+	image_cli_setup(&a.ic, &io, a.quiet);
+	if (scan_source_load(&src, a.image, &io, a.base, &err)) {
 		/* a partly loaded source (the image opened, the base
 		 * rejected) is released too */
 		cmd_fail(&err);
@@ -355,6 +366,10 @@ int cmd_scan(int argc, char **argv)
 		cmd_fail(&err);
 		goto out_src;
 	}
+	/* end of life against --today, so that the same image and database
+	 * give the same report on any day when --today is given */
+	if (res.eol[0])
+		res.eol_passed = strcmp(today, res.eol) > 0;
 	for (i = 0; i < res.n; i++)
 		res.findings[i].in_base =
 			scan_source_in_base(&src, res.findings[i].pkg);
@@ -429,6 +444,7 @@ out_src:
 out_sup:
 	drydock_suppress_free(sup);
 out_db:
+	image_cli_release(&a.ic);
 	drydock_vulndb_close(db);
 	drydock_buf_release(&out);
 	return exit_code;

@@ -75,15 +75,14 @@ long scan_source_history_base(const char *config_json)
 }
 
 static int base_from_image(struct scan_source *src, const char *base,
-			   const char *platform, struct drydock_err *err)
+			   const struct drydock_image_opts *o,
+			   struct drydock_err *err)
 {
-	struct drydock_image_opts o = {0};
 	struct drydock_image *b;
 	size_t i, n;
 	int rc;
 
-	o.platform = platform;
-	rc = drydock_image_open(&b, base, &o, err);
+	rc = drydock_image_open(&b, base, o, err);
 	if (rc)
 		return drydock_err_prefix(err, "base image '%s'", base);
 	n = drydock_image_layer_count(b);
@@ -104,6 +103,8 @@ static int base_from_image(struct scan_source *src, const char *base,
 					       base, i + 1);
 		}
 	}
+	snprintf(src->base_digest_buf, sizeof(src->base_digest_buf), "%s",
+		 drydock_image_digest(b));
 	drydock_image_free(b);
 	src->nbase = (long)n;
 	return 0;
@@ -136,10 +137,9 @@ static int load_sbom(struct scan_source *src, const char *path,
 }
 
 int scan_source_load(struct scan_source *src, const char *ref,
-		     const char *platform, const char *base,
+		     const struct drydock_image_opts *o, const char *base,
 		     struct drydock_err *err)
 {
-	struct drydock_image_opts o = {0};
 	struct drydock_fs *fs = NULL;
 	size_t i;
 	int rc;
@@ -149,8 +149,7 @@ int scan_source_load(struct scan_source *src, const char *ref,
 	src->nbase = -1;
 	if (!strncmp(ref, "sbom:", 5))
 		return load_sbom(src, ref + 5, err);
-	o.platform = platform;
-	rc = drydock_image_open(&src->img, ref, &o, err);
+	rc = drydock_image_open(&src->img, ref, o, err);
 	if (rc)
 		return rc;
 	src->digest = drydock_image_digest(src->img);
@@ -166,12 +165,16 @@ int scan_source_load(struct scan_source *src, const char *ref,
 	for (i = 0; i < src->nlayers; i++)
 		src->layers[i] = drydock_image_layer(src->img, i);
 	if (base) {
-		rc = base_from_image(src, base, platform, err);
+		rc = base_from_image(src, base, o, err);
 		if (rc)
 			return rc;
 		src->base_ref = strdup(base);
 		if (!src->base_name)
 			src->base_name = src->base_ref;
+		/* the annotations may name the base; the image given
+		 * with --base is the one checked against the layers */
+		if (src->base_digest_buf[0])
+			src->base_digest = src->base_digest_buf;
 	} else {
 		src->nbase = scan_source_history_base(
 			drydock_image_config_json(src->img));

@@ -72,7 +72,7 @@ WANT="-w var/lib/dpkg/status -w var/lib/dpkg/status.d/* -w etc/os-release -w usr
 # the drydock command for JOBS and LAYOUT, as one shell string
 drydock_cmd() {
 	if "$DRYDOCK" help sbom >/dev/null 2>&1; then
-		echo "'$DRYDOCK' sbom --jobs $1 'oci:$2'"
+		echo "'$DRYDOCK' sbom --no-cache --jobs $1 'oci:$2'"
 	else
 		echo "'$TOOL' -j $1 $WANT get 'oci:$2' var/lib/dpkg/status"
 	fi

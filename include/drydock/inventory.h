@@ -96,6 +96,10 @@ void drydock_inventory_sort(struct drydock_inventory *inv);
 /* The analysers' predicate for drydock_fs: keeps os-release files and the
  * package databases. */
 int drydock_inventory_wants(const char *path, void *payload);
+/* The layer-cache key of what drydock_inventory_wants keeps (image.h
+ * cache_key): change it whenever the predicate keeps other files, or the
+ * cache would hand back layers read by the old rules. */
+#define DRYDOCK_INVENTORY_CACHE_KEY "inventory-1"
 
 /*
  * Analyse a kept filesystem: detect the OS and read every package

@@ -54,7 +54,8 @@ struct drydock_match_result {
 	/* The namespace the OS was matched in ("debian:12"), "" if none */
 	char namespace_[64];
 	/* End of life of the OS release ("2026-06-10"), "" when unknown;
-	 * eol_passed is 1 when that date is before now */
+	 * eol_passed is 1 when that date is before today (UTC); a caller
+	 * with another "today" compares eol itself */
 	char eol[16];
 	int eol_passed;
 };

@@ -77,6 +77,17 @@ expect_exit 2 "$DRYDOCK" scan --db "$T/db" --fail-on severe "dir:$T/root"
 expect_exit 2 "$DRYDOCK" scan --db "$T/db" "oci:$T/missing"
 expect_one_line_error
 
+# the end-of-life check follows --today (3.20 ends 2026-04-01): the same
+# image and database give the same report on any day
+for day in 2025-01-01:false 2026-04-02:true; do
+	"$DRYDOCK" scan --db "$T/db" -f json --today "${day%%:*}" "dir:$T/root" \
+		>"$T/eol.json" 2>/dev/null || fail "scan --today ${day%%:*}"
+	python3 -c 'import json,sys
+o = json.load(open(sys.argv[1]))["os"]
+assert o["eol"] == "2026-04-01" and str(o["eol_passed"]).lower() == sys.argv[2], o' \
+		"$T/eol.json" "${day##*:}" || fail "eol_passed with --today ${day%%:*}"
+done
+
 # base attribution on the debian-tiny images: only the app layer's
 # packages (openssl, libssl3) are outside the base
 O="$D/images/debian-tiny/oci-tiny"
@@ -87,8 +98,13 @@ d=json.load(open(sys.argv[1]))
 notbase = sorted(p["name"] for p in d["packages"] if p["in_base"] is False)
 assert notbase == ["libssl3", "openssl"], notbase
 assert all(p["in_base"] is True for p in d["packages"] if p["name"] not in notbase)
-assert [l["in_base"] for l in d["artifact"]["layers"]] == [True, False]' \
-	"$T/app.json" || fail "in_base attribution"
+assert [l["in_base"] for l in d["artifact"]["layers"]] == [True, False]
+# the base named by --base, with the digest its index.json gives the tag
+idx = json.load(open(sys.argv[2] + "/index.json"))
+want = [m["digest"] for m in idx["manifests"]
+        if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == "base"]
+assert d["artifact"]["base_image"]["digest"] == want[0], (d["artifact"]["base_image"], want)' \
+	"$T/app.json" "$O" || fail "in_base attribution"
 # without --base and no history boundary: unknown
 "$DRYDOCK" scan --db "$T/db" -f json "oci:$O:app" >"$T/app2.json"
 python3 -c 'import json,sys
