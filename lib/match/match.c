@@ -421,6 +421,105 @@ static int enrich(struct ctx *c, struct drydock_finding *f)
 	return 0;
 }
 
+/* Whether finding f goes by id: its own id or one of its aliases. */
+static int names_id(const struct drydock_finding *f, const char *id)
+{
+	size_t i;
+
+	if (!f->id)
+		return 0;
+	if (!strcmp(f->id, id))
+		return 1;
+	for (i = 0; f->aliases && f->aliases[i]; i++)
+		if (!strcmp(f->aliases[i], id))
+			return 1;
+	return 0;
+}
+
+/* Append s to the NULL-terminated *v unless it is there. */
+static int strv_add(char ***v, const char *s)
+{
+	size_t n = 0;
+	char **nv, *d;
+
+	while (*v && (*v)[n]) {
+		if (!strcmp((*v)[n], s))
+			return 0;
+		n++;
+	}
+	d = strdup(s);
+	nv = d ? realloc(*v, (n + 2) * sizeof(*nv)) : NULL;
+	if (!nv) {
+		free(d);
+		return DRYDOCK_ENOMEM;
+	}
+	nv[n] = d;
+	nv[n + 1] = NULL;
+	*v = nv;
+	return 0;
+}
+
+/*
+ * One vulnerability under several ids, for one package (findings first..
+ * r->n): an advisory grouping vulnerabilities (Ubuntu's USN-5614-1 names
+ * UBUNTU-CVE-2021-3782, which names CVE-2021-3782) or a distribution's
+ * own id for a CVE also reported under the CVE. A finding every one of
+ * whose aliases another finding of the package goes by is folded into
+ * those: its id joins their aliases (so suppression by it still works),
+ * its fixed version and severity fill their gaps, and it is dropped. A
+ * finding without aliases is never folded. Processed in finding order; a
+ * folded finding covers nothing.
+ */
+static int fold_aliases(struct drydock_match_result *r, size_t first)
+{
+	size_t i, j, k, out;
+	int rc;
+
+	for (i = first; i < r->n; i++) {
+		struct drydock_finding *f = &r->findings[i];
+		int covered = f->aliases && f->aliases[0];
+
+		for (k = 0; covered && f->aliases[k]; k++) {
+			covered = 0;
+			for (j = first; j < r->n && !covered; j++)
+				if (j != i &&
+				    names_id(&r->findings[j], f->aliases[k]))
+					covered = 1;
+		}
+		if (!covered)
+			continue;
+		for (j = first; j < r->n; j++) {
+			struct drydock_finding *g = &r->findings[j];
+
+			if (j == i || !g->id)
+				continue;
+			for (k = 0; f->aliases[k]; k++)
+				if (names_id(g, f->aliases[k]))
+					break;
+			if (!f->aliases[k])
+				continue;
+			if ((rc = strv_add(&g->aliases, f->id)))
+				return rc;
+			if (!g->fixed_version && f->fixed_version) {
+				g->fixed_version = xstrdup(f->fixed_version);
+				free(g->status);
+				g->status = xstrdup(f->status);
+			}
+			if (g->severity && !strcmp(g->severity, "unknown") &&
+			    f->severity && strcmp(f->severity, "unknown")) {
+				free(g->severity);
+				g->severity = xstrdup(f->severity);
+			}
+		}
+		drydock_finding_clear(f);
+	}
+	for (i = out = first; i < r->n; i++)
+		if (r->findings[i].id)
+			r->findings[out++] = r->findings[i];
+	r->n = out;
+	return 0;
+}
+
 /*
  * The rebuild's own namespace beside rhel:N: AlmaLinux and Rocky publish
  * their own advisories (OSV ecosystems "AlmaLinux:8", "Rocky Linux:9",
@@ -475,7 +574,7 @@ int drydock_match_inventory(struct drydock_match_result *r,
 	struct ctx c = {0};
 	const char *eol;
 	char ns2[64];
-	size_t i, first;
+	size_t i, k, first;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -513,11 +612,14 @@ int drydock_match_inventory(struct drydock_match_result *r,
 			rc = lookup_package(&c, p, ns2, err);
 		if (rc)
 			return rc;
-		for (; first < r->n; first++) {
-			rc = enrich(&c, &r->findings[first]);
+		for (k = first; k < r->n; k++) {
+			rc = enrich(&c, &r->findings[k]);
 			if (rc)
 				return rc;
 		}
+		rc = fold_aliases(r, first);
+		if (rc)
+			return drydock_err_set(err, rc, "out of memory");
 	}
 	drydock_match_sort(r, inv);
 	return 0;

@@ -101,6 +101,32 @@ static int setup(void **state)
 	    "3.3.2-r1", NULL, NULL);
 	adv(&s, "alpine:3.19", "openssl", "CVE-0006-0002", "fixed", "apk",
 	    "3.9.9-r0", NULL, NULL);
+	/* one vulnerability under several ids (Ubuntu's shapes): USN-7-1
+	 * names UBUNTU-CVE-0007-0001, which names CVE-0007-0001; USN-7-2
+	 * names a CVE no other finding goes by and stays */
+	adv(&s, "ubuntu:22.04", "wayland", "UBUNTU-CVE-0007-0001", "affected",
+	    "deb", NULL, NULL, "medium");
+	adv(&s, "ubuntu:22.04", "wayland", "USN-7-1", "fixed", "deb",
+	    "1.20.0-1ubuntu0.1", NULL, NULL);
+	adv(&s, "ubuntu:22.04", "wayland", "USN-7-2", "fixed", "deb",
+	    "1.20.0-1ubuntu0.2", NULL, NULL);
+	{
+		static const char *const a1[] = {"CVE-0007-0001", NULL};
+		static const char *const a2[] = {"UBUNTU-CVE-0007-0001", NULL};
+		static const char *const a3[] = {"CVE-0007-0009", NULL};
+		struct drydock_vuln u = {0};
+
+		u.data_source = "synthetic";
+		u.id = "UBUNTU-CVE-0007-0001";
+		u.aliases = a1;
+		assert_int_equal(s.vuln(s.payload, &u), 0);
+		u.id = "USN-7-1";
+		u.aliases = a2;
+		assert_int_equal(s.vuln(s.payload, &u), 0);
+		u.id = "USN-7-2";
+		u.aliases = a3;
+		assert_int_equal(s.vuln(s.payload, &u), 0);
+	}
 	v.id = "CVE-0001-0005";
 	v.data_source = "synthetic";
 	v.cvss = &cv;
@@ -189,6 +215,31 @@ static void test_match__deb_source_rules(void **state)
 	assert_string_equal(r.findings[1].severity, "high");
 	assert_null(r.findings[2].fixed_version);
 	assert_string_equal(r.findings[2].status, "affected");
+	drydock_match_result_free(&r);
+	drydock_inventory_free(&inv);
+}
+
+static void test_match__fold_aliases(void **state)
+{
+	struct drydock_inventory inv;
+	struct drydock_match_result r;
+	char got[512];
+
+	(void)state;
+	drydock_inventory_init(&inv);
+	pkg(&inv, DRYDOCK_PKG_DEB, "libwayland-client0", "1.20.0-1", "wayland",
+	    "1.20.0-1", -1);
+	run(&inv, "ubuntu", "22.04", &r);
+	ids(&r, got, sizeof(got));
+	/* USN-7-1 folded into UBUNTU-CVE-0007-0001; USN-7-2 stays */
+	assert_string_equal(got, "UBUNTU-CVE-0007-0001 USN-7-2");
+	assert_string_equal(r.findings[0].aliases[0], "CVE-0007-0001");
+	assert_string_equal(r.findings[0].aliases[1], "USN-7-1");
+	assert_null(r.findings[0].aliases[2]);
+	/* the USN's fix fills the gap of the open record */
+	assert_string_equal(r.findings[0].fixed_version, "1.20.0-1ubuntu0.1");
+	assert_string_equal(r.findings[0].status, "fixed");
+	assert_string_equal(r.findings[0].severity, "medium");
 	drydock_match_result_free(&r);
 	drydock_inventory_free(&inv);
 }
@@ -383,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_match__suppress),
 		cmocka_unit_test(test_match__bad_ignore_file),
 		cmocka_unit_test(test_match__namespaces),
+		cmocka_unit_test(test_match__fold_aliases),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
