@@ -5,6 +5,7 @@
 #include "drydock/image.h"
 #include "drydock/inventory.h"
 #include "drydock/json.h"
+#include "drydock/limits.h"
 #include "drydock/match.h"
 #include "scan_common.h"
 
@@ -157,12 +158,15 @@ static json_t *finding_json(const struct drydock_scan_report *rep,
 			    const struct drydock_finding *f)
 {
 	const struct drydock_pkg *p = &rep->inv->pkgs[f->pkg];
+	char vbuf[DRYDOCK_MAX_VERSION_LEN + 24];
 	json_t *o = json_object();
 
 	json_object_set_new(o, "id", json_string(f->id));
 	json_object_set_new(o, "aliases", strarray(f->aliases));
 	json_object_set_new(o, "package", json_string(p->name));
-	json_object_set_new(o, "installed_version", json_string(p->version));
+	json_object_set_new(
+		o, "installed_version",
+		json_string(drydock_scanrep_installed(p, vbuf, sizeof(vbuf))));
 	json_object_set_new(o, "fixed_version",
 			    drydock_scanrep_str(f->fixed_version));
 	json_object_set_new(o, "status", json_string(f->status));

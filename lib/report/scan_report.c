@@ -1,5 +1,7 @@
 #include "../util/setup.h"
 
+#include <stdio.h>
+
 #include "drydock/buf.h"
 #include "drydock/error.h"
 #include "drydock/inventory.h"
@@ -23,6 +25,15 @@ int drydock_scanrep_visible(const struct drydock_scan_report *rep,
 			    const struct drydock_finding *f)
 {
 	return !f->suppressed || rep->show_suppressed;
+}
+
+const char *drydock_scanrep_installed(const struct drydock_pkg *p, char *buf,
+				      size_t n)
+{
+	if (p->type != DRYDOCK_PKG_RPM || p->epoch <= 0)
+		return p->version;
+	snprintf(buf, n, "%ld:%s", p->epoch, p->version);
+	return buf;
 }
 
 const char *drydock_scanrep_layer(const struct drydock_scan_report *rep,

@@ -6,6 +6,7 @@
 #include "drydock/error.h"
 #include "drydock/inventory.h"
 #include "drydock/json.h"
+#include "drydock/limits.h"
 #include "drydock/match.h"
 #include "scan_common.h"
 
@@ -70,6 +71,8 @@ int drydock_scanrep_sarif(struct drydock_buf *out,
 		json_t *idx = json_object_get(rule_index, f->id);
 		json_t *res, *loc, *props, *msgo;
 		char msg[2048], pkgdesc[1024], sev[16];
+		char vbuf[DRYDOCK_MAX_VERSION_LEN + 24];
+		const char *inst;
 		size_t ri;
 
 		if (f->suppressed)
@@ -124,12 +127,13 @@ int drydock_scanrep_sarif(struct drydock_buf *out,
 		} else {
 			ri = (size_t)json_integer_value(idx);
 		}
+		inst = drydock_scanrep_installed(p, vbuf, sizeof(vbuf));
 		if (p->src_name && strcmp(p->src_name, p->name))
 			snprintf(pkgdesc, sizeof(pkgdesc), "%s %s (source %s)",
-				 p->name, p->version, p->src_name);
+				 p->name, inst, p->src_name);
 		else
 			snprintf(pkgdesc, sizeof(pkgdesc), "%s %s", p->name,
-				 p->version);
+				 inst);
 		snprintf(msg, sizeof(msg),
 			 "%s%s%s: package %s, fixed version: %s, severity %s, "
 			 "layer %s",

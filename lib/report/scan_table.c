@@ -5,6 +5,7 @@
 #include "drydock/buf.h"
 #include "drydock/error.h"
 #include "drydock/inventory.h"
+#include "drydock/limits.h"
 #include "drydock/match.h"
 #include "scan_common.h"
 
@@ -90,6 +91,7 @@ int drydock_scanrep_table(struct drydock_buf *out,
 	for (i = 0; i < r->n; i++) {
 		const struct drydock_finding *f = &r->findings[i];
 		const struct drydock_pkg *p = &rep->inv->pkgs[f->pkg];
+		char vbuf[DRYDOCK_MAX_VERSION_LEN + 24];
 		char sev[16];
 		int rank;
 
@@ -97,7 +99,9 @@ int drydock_scanrep_table(struct drydock_buf *out,
 			continue;
 		if (f->pkg != prev) {
 			rc |= drydock_buf_printf(
-				out, "\n%s %s (%s", p->name, p->version,
+				out, "\n%s %s (%s", p->name,
+				drydock_scanrep_installed(p, vbuf,
+							  sizeof(vbuf)),
 				drydock_pkg_type_name(p->type));
 			if (p->src_name && strcmp(p->src_name, p->name))
 				rc |= drydock_buf_printf(out, ", source %s",

@@ -19,6 +19,9 @@ the script itself.
   accuracy.py osv-status OSV_DIR ECOSYSTEM > status
   accuracy.py rpm-sbom DISTRO OSV_DIR... > sbom.json
   accuracy.py rpm-rebuilds SBOM OSV_DIR... REPORT
+  accuracy.py rpm-oval ROOT OVAL REPORT
+  accuracy.py oval-sbom OVAL RHEL_MINOR > sbom.json
+  accuracy.py rpm-oval-sbom SBOM OVAL REPORT
 """
 import gzip
 import json
@@ -784,6 +787,392 @@ def cmd_rpm_rebuilds(sbom, *rest):
     return compare('rpm %s (sbom)' % distro, exp, report, ('status',))
 
 
+# ---------------------------------------------------------------- Red Hat OVAL
+
+OVAL_NS = {'d': 'http://oval.mitre.org/XMLSchema/oval-definitions-5',
+           'red': 'http://oval.mitre.org/XMLSchema/oval-definitions-5#linux',
+           'ind': 'http://oval.mitre.org/XMLSchema/oval-definitions-5#independent'}
+RED_SEVERITY = {'low': 'low', 'moderate': 'medium', 'important': 'high', 'critical': 'critical'}
+
+
+def _local(tag):
+    return tag.rsplit('}', 1)[-1]
+
+
+class Oval:
+    """A Red Hat OVAL v2 definitions file, read with ElementTree. Supported
+    constructs (anything else in a criteria tree the route walks stops it
+    with an error, ACCURACY.md):
+    - definitions of class 'patch' (others skipped), their affected
+      platforms, references (source 'RHSA' = the advisory, 'CVE' = the
+      CVEs), advisory <severity> and <cve impact=...>;
+    - <criteria operator="AND|OR" negate=...> trees of <criterion
+      test_ref negate=...> (no extend_definition);
+    - red-def:rpminfo_test, object = a literal <name>, check 'at least
+      one'; its state: an 'evr' of datatype evr_string and operation
+      'less than' (with an optional 'arch' pattern) = "NAME earlier than
+      EVR", or a 'signature_keyid' 'equals' = "NAME signed with KEY";
+    - red-def:rpmverifyfile_test on /etc/redhat-release = "Red Hat
+      Enterprise Linux [N] is installed" ('at least one') or "must be
+      installed" ('none satisfy');
+    - ind-def:textfilecontent54_test on /etc/dnf/modules.d/M.module =
+      "module M:S is enabled"."""
+
+    def __init__(self, path):
+        import xml.etree.ElementTree as ET
+        root = ET.parse(path).getroot()
+        if _local(root.tag) != 'oval_definitions':
+            raise SystemExit('%s: not an OVAL definitions document' % path)
+        self.items = {}
+        for sec in ('tests', 'objects', 'states', 'variables'):
+            s = root.find('d:' + sec, OVAL_NS)
+            for el in (s if s is not None else []):
+                self.items[el.get('id')] = el
+        self.defs = root.find('d:definitions', OVAL_NS)
+
+    def _child(self, el, name):
+        for c in el:
+            if _local(c.tag) == name:
+                return c
+        return None
+
+    def test(self, ref):
+        """A criterion's test as a tuple: ('evr', name, evr, arch pattern
+        or None) | ('sig', name, keyid) | ('release', major or None, check)
+        | ('module', module, stream pattern)."""
+        t = self.items.get(ref)
+        if t is None:
+            raise SystemExit('test %s: not in the file' % ref)
+        kind = _local(t.tag)
+        obj = self.items[self._child(t, 'object').get('object_ref')]
+        st = self._child(t, 'state')
+        st = self.items[st.get('state_ref')] if st is not None else None
+        if kind == 'rpminfo_test':
+            if t.get('check') != 'at least one' or st is None:
+                raise SystemExit('%s: rpminfo_test outside this route\'s scope' % ref)
+            name = self._child(obj, 'name')
+            if name is None or name.get('var_ref') or len(obj) != 1:
+                raise SystemExit('%s: rpminfo_object outside this route\'s scope' % ref)
+            fields = {_local(c.tag): c for c in st}
+            if set(fields) <= {'evr', 'arch'} and 'evr' in fields:
+                e = fields['evr']
+                if e.get('operation') != 'less than' or e.get('datatype') != 'evr_string':
+                    raise SystemExit('%s: evr state outside this route\'s scope' % ref)
+                a = fields.get('arch')
+                if a is not None and a.get('operation') != 'pattern match':
+                    raise SystemExit('%s: arch state outside this route\'s scope' % ref)
+                return ('evr', name.text, e.text, a.text if a is not None else None)
+            if set(fields) == {'signature_keyid'} and \
+                    fields['signature_keyid'].get('operation') == 'equals':
+                return ('sig', name.text, fields['signature_keyid'].text)
+            raise SystemExit('%s: rpminfo_state outside this route\'s scope' % ref)
+        if kind == 'rpmverifyfile_test':
+            fp = self._child(obj, 'filepath')
+            if fp is None or fp.text != '/etc/redhat-release' or st is None:
+                raise SystemExit('%s: rpmverifyfile_test outside this route\'s scope' % ref)
+            ver = self._child(st, 'version')
+            m = re.match(r'^\^(\d+)\[\^\\d\]$', ver.text) if ver is not None else None
+            if ver is not None and not m:
+                raise SystemExit('%s: release state outside this route\'s scope' % ref)
+            if t.get('check') not in ('at least one', 'none satisfy'):
+                raise SystemExit('%s: check %s outside this route\'s scope' % (ref, t.get('check')))
+            return ('release', m.group(1) if m else None, t.get('check'))
+        if kind == 'textfilecontent54_test':
+            fp = self._child(obj, 'filepath')
+            m = re.match(r'^/etc/dnf/modules\.d/([^/]+)\.module$', fp.text or '') if fp is not None else None
+            if not m or st is None:
+                raise SystemExit('%s: textfilecontent54_test outside this route\'s scope' % ref)
+            return ('module', m.group(1), self._child(st, 'text').text)
+        raise SystemExit('%s: %s outside this route\'s scope' % (ref, kind))
+
+    def criteria(self, el):
+        """The criteria tree as nested tuples: ('and'|'or', negate,
+        [children]) and ('test', negate, test tuple)."""
+        kind = _local(el.tag)
+        neg = el.get('negate', 'false') == 'true'
+        if kind == 'criteria':
+            op = el.get('operator', 'AND')
+            if op not in ('AND', 'OR'):
+                raise SystemExit('criteria operator %s outside this route\'s scope' % op)
+            return (op.lower(), neg, [self.criteria(c) for c in el])
+        if kind == 'criterion':
+            return ('test', neg, self.test(el.get('test_ref')))
+        raise SystemExit('%s outside this route\'s scope' % kind)
+
+    def definitions(self):
+        """Per patch definition: (id, advisory id, platforms, [(cve,
+        severity)], criteria tree)."""
+        for d in self.defs:
+            if d.get('class') != 'patch':
+                continue
+            md = self._child(d, 'metadata')
+            plats = [p.text for a in md if _local(a.tag) == 'affected'
+                     for p in a if _local(p.tag) == 'platform']
+            refs = [r for r in md if _local(r.tag) == 'reference']
+            adv = [r.get('ref_id') for r in refs if r.get('source') == 'RHSA']
+            cves = [r.get('ref_id') for r in refs if r.get('source') == 'CVE']
+            a = self._child(md, 'advisory')
+            sev_el = self._child(a, 'severity')
+            dsev = (sev_el.text or '').strip().lower() if sev_el is not None else ''
+            impact = {c.text: c.get('impact') for c in a if _local(c.tag) == 'cve'}
+            out = []
+            for c in cves:
+                w = (impact.get(c) or dsev or '').lower()
+                out.append((c, RED_SEVERITY.get(w, 'unknown')))
+            yield (d.get('id'), adv[0] if adv else None, plats, out,
+                   self.criteria(self._child(d, 'criteria')))
+
+
+def oval_evr_tests(tree, negated=False):
+    """Every 'earlier than' test of a criteria tree (docs/feeds.md: the
+    logic is not evaluated). An evr test under a negation is outside the
+    documented rule and stops the route."""
+    kind, neg, x = tree
+    negated = negated or neg
+    if kind == 'test':
+        if x[0] == 'evr':
+            if negated:
+                raise SystemExit('negated evr test %s: outside this route\'s scope' % (x,))
+            yield x
+        return
+    for c in x:
+        yield from oval_evr_tests(c, negated)
+
+
+def oval_eval(tree, inst, major):
+    """Full OVAL evaluation of a criteria tree for a RHEL MAJOR system
+    whose installed RPMs are inst {binary name: (evr, arch)}, all signed
+    by Red Hat, every module stream enabled (docs/feeds.md: matched
+    without the module condition), /etc/redhat-release owned by
+    redhat-release."""
+    kind, neg, x = tree
+    if kind == 'test':
+        t = x[0]
+        if t == 'evr':
+            p = inst.get(x[1])
+            r = p is not None and rpm_lt(p[0], x[2]) and \
+                (x[3] is None or re.search(x[3], p[1]) is not None)
+        elif t == 'sig':
+            r = x[1] in inst
+        elif t == 'release':
+            r = (x[1] is None or x[1] == major) if x[2] == 'at least one' else False
+        else:
+            r = True
+    elif kind == 'and':
+        r = all(oval_eval(c, inst, major) for c in x)
+    else:
+        r = any(oval_eval(c, inst, major) for c in x)
+    return r != neg
+
+
+def rpm_epoch_evr(e, v, r):
+    return '%s:%s-%s' % (e, v, r) if e not in (None, 0, '0', '') else '%s-%s' % (v, r)
+
+
+def srpm_name(s):
+    """'util-linux-2.32.1-42.el8_8.src.rpm' -> 'util-linux'."""
+    if not s:
+        return None
+    s = re.sub(r'\.(no)?src\.rpm$', '', s)
+    return s.rsplit('-', 2)[0]
+
+
+def rpmdb_packages(root):
+    """(binary, [E:]V-R, arch, source RPM name) of the rpm database of a
+    tree, read with python3-rpm (var/lib/rpm: Packages as Berkeley DB,
+    read-only backend; rpmdb.sqlite)."""
+    import rpm
+    import shutil
+    import tempfile
+    src = os.path.join(root, 'var/lib/rpm')
+    backend = 'sqlite' if os.path.exists(os.path.join(src, 'rpmdb.sqlite')) else 'bdb_ro'
+    # a copy: rpm may write lock and journal files beside the database
+    tmp = tempfile.mkdtemp(prefix='acc-rpmdb-')
+    d = os.path.join(tmp, 'rpm')
+    shutil.copytree(src, d)
+    rpm.setVerbosity(rpm.RPMLOG_ERR)  # bdb_ro warns about absent index files
+    rpm.addMacro('_dbpath', d)
+    rpm.addMacro('_db_backend', backend)
+    try:
+        ts = rpm.TransactionSet()
+        ts.setVSFlags(rpm._RPMVSF_NOSIGNATURES | rpm._RPMVSF_NODIGESTS)
+        out = []
+        for h in ts.dbMatch():
+            n = h[rpm.RPMTAG_NAME]
+            out.append((n, rpm_epoch_evr(h[rpm.RPMTAG_EPOCH], h[rpm.RPMTAG_VERSION],
+                                         h[rpm.RPMTAG_RELEASE]),
+                        h[rpm.RPMTAG_ARCH] or '', srpm_name(h[rpm.RPMTAG_SOURCERPM]) or n))
+        ts.closeDB()
+    finally:
+        rpm.delMacro('_db_backend')
+        rpm.delMacro('_dbpath')
+        shutil.rmtree(tmp)
+    if not out:
+        raise SystemExit('%s: no packages read' % src)
+    return out
+
+
+def rhel_major_of_os(root):
+    osp = os.path.join(root, 'etc/os-release')
+    if not os.path.exists(osp):
+        osp = os.path.join(root, 'usr/lib/os-release')
+    with open(osp) as f:
+        osr = os_release(f.read())
+    if osr.get('ID') not in ('rhel', 'centos'):
+        raise SystemExit('%s: not a RHEL tree' % osp)
+    return osr['VERSION_ID'].split('.')[0]
+
+
+def oval_expected(oval_path, major, pkgs):
+    """Expected findings of pkgs [(binary, [E:]V-R, arch, source)] on a
+    RHEL MAJOR system by the OVAL file (docs/feeds.md, docs/scan.md):
+    advisories of every 'NAME earlier than EVR' test of a patch
+    definition for platform 'Red Hat Enterprise Linux MAJOR', one per CVE
+    (a definition without CVEs: its RHSA id, nothing for RHBA/RHEA), keyed
+    by the binary NAME; a package is looked up by its source RPM name and
+    its binary name; it is affected when its [E:]V-R is below EVR
+    (rpm.labelCompare)."""
+    ov = Oval(oval_path)
+    plat = 'Red Hat Enterprise Linux %s' % major
+    rows = {}  # binary name -> [(vuln id, evr, severity, advisory, def id)]
+    defs = []
+    for did, adv, plats, cves, tree in ov.definitions():
+        if plat not in plats:
+            continue
+        defs.append((did, tree))
+        ids = cves or ([(adv, 'unknown')] if adv and adv.startswith('RHSA-') else [])
+        for t in oval_evr_tests(tree):
+            for vid, sev in ids:
+                rows.setdefault(t[1], []).append((vid, t[2], sev, adv, did))
+    exp = {}
+    via = {}
+    for name, evr, arch, src in pkgs:
+        hits = {}
+        for look in dict.fromkeys((src, name)):
+            for vid, fixed, sev, adv, did in rows.get(look, []):
+                if rpm_lt(evr, fixed):
+                    hits.setdefault(vid, []).append((fixed, sev, adv))
+                    via.setdefault((name, vid), set()).add((look, did))
+        for vid, h in hits.items():
+            e = {'fixed_version': pick_fixed(x[0] for x in h), 'status': 'fixed',
+                 'installed_version': evr, 'source_package': src,
+                 'namespace': 'rhel:%s' % major, 'data_source': 'redhat-oval'}
+            if len({x[1] for x in h}) == 1:
+                e['severity'] = h[0][1]
+            if len({x[2] for x in h}) == 1:
+                e['advisory_id'] = h[0][2]
+            exp[(name, vid)] = e
+    # the documented rule against the full OVAL logic: the definitions
+    # that hold for this system are exactly those with a finding of a
+    # binary the definition names (ACCURACY.md)
+    inst = {n: (evr, arch) for n, evr, arch, _ in pkgs}
+    true_defs = {did for did, tree in defs if oval_eval(tree, inst, major)}
+    doc_defs = {did for (name, _), s in via.items() for look, did in s if look == name}
+    if true_defs != doc_defs:
+        raise SystemExit('the OVAL logic and the documented rule disagree: '
+                         'true definitions without findings %s, findings of false definitions %s'
+                         % (sorted(true_defs - doc_defs), sorted(doc_defs - true_defs)))
+    by_source = sum(1 for k, s in via.items() if all(look != k[0] for look, _ in s))
+    print('oval: %d patch definitions for %s, %d hold for this system; '
+          '%d findings only through the source RPM name' % (len(defs), plat, len(true_defs), by_source))
+    return exp
+
+
+OVAL_KEYS = ('installed_version', 'source_package', 'status', 'severity',
+             'advisory_id', 'namespace', 'data_source')
+
+
+def cmd_rpm_oval(root, oval_path, report):
+    """Expected findings of the rpm database in the tree ROOT (RHEL by
+    its os-release) by a Red Hat OVAL file."""
+    major = rhel_major_of_os(root)
+    pkgs = rpmdb_packages(root)
+    # the 0-finding cases mean something only if drydock read the same
+    # packages (name, version-release, source) and the namespace
+    doc, _ = report_findings(report)
+    want = sorted((n, evr.split(':', 1)[-1], src) for n, evr, _, src in pkgs)
+    got = sorted((p['name'], p['version'], p['source_name']) for p in doc['packages'])
+    if want != got or doc['os']['namespace'] != 'rhel:' + major:
+        print('rpm dir:%s: report packages %s (namespace %s), rpmdb %s' % (
+            os.path.basename(root), got, doc['os']['namespace'], want))
+        return 3
+    exp = oval_expected(oval_path, major, pkgs)
+    return compare('rpm dir:%s (rhel %s)' % (os.path.basename(root), major), exp, report, OVAL_KEYS)
+
+
+def cmd_oval_sbom(oval_path, minor):
+    """A synthetic CycloneDX SBOM (ACCURACY.md): every binary RPM an
+    'earlier than' test of the OVAL file names (first test in file
+    order), in turn just below its EVR (release + '~acc'), at it, and
+    just above it (release + '.acc1'), x86_64; source RPM names (Trivy's
+    SrcName property) from the definition's '-debugsource' packages
+    (Red Hat names them SRPM-debugsource): the longest one that is the
+    binary's name or a '-' prefix of it and has the binary's EVR (one
+    build), else the binary's own name.
+    Plus, per definition, for the first such source RPM that is also a
+    binary the file names, a '-debuginfo' binary the file does not name,
+    below that binary's EVR: found only through its source RPM name."""
+    ov = Oval(oval_path)
+    first = {}
+    srcs = {}
+    extra = []  # per definition, its first source RPM named by a test
+    for did, adv, plats, cves, tree in ov.definitions():
+        tests = list(oval_evr_tests(tree))
+        evr = {t[1]: t[2] for t in tests}
+        dsrc = {t[1][:-len('-debugsource')]: t[2] for t in tests if t[1].endswith('-debugsource')}
+        named = [s for s in dsrc if s in evr]
+        if named and named[0] not in extra:
+            extra.append(named[0])
+        for t in tests:
+            if t[1] in first:
+                continue
+            first[t[1]] = t[2]
+            cand = [s for s, e in dsrc.items()
+                    if (t[1] == s or t[1].startswith(s + '-')) and e == t[2]]
+            srcs[t[1]] = max(cand, key=len) if cand else t[1]
+    comps = []
+
+    def comp(name, e, v, r, src):
+        purl = 'pkg:rpm/redhat/%s@%s-%s?arch=x86_64&epoch=%s&distro=rhel-%s' % (
+            name, v, r.replace('+', '%2B'), e, minor)
+        props = [{'name': 'aquasecurity:trivy:SrcName', 'value': src},
+                 {'name': 'aquasecurity:trivy:SrcVersion', 'value': v},
+                 {'name': 'aquasecurity:trivy:SrcRelease', 'value': r},
+                 {'name': 'aquasecurity:trivy:SrcEpoch', 'value': e}]
+        comps.append({'type': 'library', 'name': name, 'version': '%s-%s' % (v, r),
+                      'purl': purl, 'bom-ref': purl, 'properties': props})
+
+    for n, name in enumerate(first):
+        e, v, r = rpm_evr(first[name])
+        comp(name, e, v, r + ('~acc', '', '.acc1')[n % 3], srcs[name])
+    for s in extra:
+        if s + '-debuginfo' in first:
+            raise SystemExit('%s-debuginfo is named by the file' % s)
+        e, v, r = rpm_evr(first[s])
+        comp(s + '-debuginfo', e, v, r + '~acc', s)
+    json.dump({'bomFormat': 'CycloneDX', 'specVersion': '1.5', 'version': 1,
+               'components': comps}, sys.stdout, indent=1)
+    return 0
+
+
+def cmd_rpm_oval_sbom(sbom, oval_path, report):
+    """Expected findings of an oval-sbom SBOM by the OVAL file."""
+    with open(sbom) as f:
+        comps = json.load(f)['components']
+    pkgs = []
+    major = None
+    for c in comps:
+        q = dict(x.split('=', 1) for x in c['purl'].split('?', 1)[1].split('&'))
+        major = q['distro'].split('-', 1)[1].split('.')[0]
+        props = {p['name']: p['value'] for p in c.get('properties', [])}
+        e = q.get('epoch', '0')
+        v, r = c['version'].rsplit('-', 1)
+        pkgs.append((c['name'], rpm_epoch_evr(e, v, r), q['arch'],
+                     props.get('aquasecurity:trivy:SrcName', c['name'])))
+    exp = oval_expected(oval_path, major, pkgs)
+    return compare('rpm oval sbom (rhel %s)' % major, exp, report, OVAL_KEYS)
+
+
 def main(argv):
     cmd = argv[1]
     if cmd == 'apk-vectors':
@@ -803,6 +1192,12 @@ def main(argv):
         return cmd_rpm_sbom(*argv[2:])
     if cmd == 'rpm-rebuilds':
         return cmd_rpm_rebuilds(*argv[2:])
+    if cmd == 'rpm-oval':
+        return cmd_rpm_oval(*argv[2:5])
+    if cmd == 'oval-sbom':
+        return cmd_oval_sbom(*argv[2:4])
+    if cmd == 'rpm-oval-sbom':
+        return cmd_rpm_oval_sbom(*argv[2:5])
     if cmd == 'osv-status':
         return cmd_osv_status(argv[2], argv[3])
     if cmd == 'deb-tracker-synthetic':

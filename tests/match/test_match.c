@@ -13,10 +13,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "drydock/buf.h"
 #include "drydock/error.h"
 #include "drydock/feed.h"
 #include "drydock/inventory.h"
 #include "drydock/match.h"
+#include "drydock/scanreport.h"
 #include "drydock/vulndb.h"
 
 static char dbpath[256];
@@ -289,6 +291,48 @@ static void test_match__rpm_epoch(void **state)
 	drydock_inventory_free(&inv);
 }
 
+/* The reports show the installed version the matcher compared: an rpm
+ * epoch above 0 in front of version-release (the fixed version carries
+ * its own), in JSON, the table and SARIF. */
+static void test_match__rpm_epoch_in_reports(void **state)
+{
+	static const enum drydock_scan_format fmts[] = {
+		DRYDOCK_SCAN_JSON, DRYDOCK_SCAN_TABLE, DRYDOCK_SCAN_SARIF};
+	struct drydock_inventory inv;
+	struct drydock_match_result r;
+	struct drydock_scan_report rep = {0};
+	struct drydock_err err;
+	size_t i;
+
+	(void)state;
+	drydock_inventory_init(&inv);
+	pkg(&inv, DRYDOCK_PKG_RPM, "openssl-libs", "1.1.1k-12.el8", "openssl",
+	    "1.1.1k-12.el8", 1);
+	run(&inv, "rhel", "8.9", &r);
+	assert_int_equal(r.n, 1);
+	rep.name = "dir:test";
+	rep.digest = rep.config_digest = rep.platform = "";
+	rep.inv = &inv;
+	rep.res = &r;
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		struct drydock_buf out;
+
+		drydock_buf_init(&out, 1 << 20);
+		assert_int_equal(
+			drydock_scan_report_write(&out, fmts[i], &rep, &err),
+			0);
+		/* the buffer keeps a terminating NUL */
+		assert_non_null(strstr(
+			out.ptr, fmts[i] == DRYDOCK_SCAN_JSON
+					 ? "\"installed_version\": "
+					   "\"1:1.1.1k-12.el8\""
+					 : "openssl-libs 1:1.1.1k-12.el8"));
+		drydock_buf_release(&out);
+	}
+	drydock_match_result_free(&r);
+	drydock_inventory_free(&inv);
+}
+
 static void test_match__osv_ranges(void **state)
 {
 	struct drydock_inventory inv;
@@ -429,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_match__deb_source_rules),
 		cmocka_unit_test(test_match__binnmu),
 		cmocka_unit_test(test_match__rpm_epoch),
+		cmocka_unit_test(test_match__rpm_epoch_in_reports),
 		cmocka_unit_test(test_match__osv_ranges),
 		cmocka_unit_test(test_match__apk_branch),
 		cmocka_unit_test(test_match__suppress),
