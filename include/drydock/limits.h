@@ -150,6 +150,20 @@
 /* descriptors in a referrers index we maintain (tag schema) */
 #define DRYDOCK_MAX_REFERRERS 10000
 
+/* Docker credential helpers (lib/registry/credhelper.c). */
+
+/* a helper's reply to "get": {"ServerURL","Username","Secret"}; the
+ * longest real secrets (ECR passwords, ACR refresh tokens) are a few KB */
+#define DRYDOCK_MAX_CRED_HELPER_REPLY_BYTES (64u * 1024)
+/* a helper name from config.json (docker-credential-NAME): real ones
+ * are short words ("desktop", "ecr-login", "gcloud") */
+#define DRYDOCK_MAX_CRED_HELPER_NAME 64
+/* how long a helper may run: helpers that call a cloud API answer in a
+ * few seconds; one that hangs must not stall a scan for ever */
+#define DRYDOCK_CRED_HELPER_TIMEOUT_MS 30000
+/* an identity (OAuth2 refresh) token from config.json or a helper */
+#define DRYDOCK_MAX_IDENTITY_TOKEN_BYTES (16u * 1024)
+
 /* Scan suppression (lib/match). */
 
 /* rules from ignore files and VEX documents together */

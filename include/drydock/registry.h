@@ -6,8 +6,9 @@
  * as Docker parses them, manifests and indexes with platform selection,
  * blobs streamed with digest verification, push (blobs, mounts,
  * manifests, tags), the referrers API, and authentication (anonymous,
- * Basic, Bearer tokens; credentials from options, DRYDOCK_REGISTRY_*
- * and ~/.docker/config.json).
+ * Basic, Bearer tokens, OAuth2 identity tokens; credentials from
+ * options, DRYDOCK_REGISTRY_* and the docker config.json with its
+ * credential helpers).
  *
  * Also here: copying images between OCI layouts, OCI archives and
  * registries (blob for blob, digests preserved), and the layer cache.
@@ -75,7 +76,9 @@ int drydock_registry_repo_valid(const char *s);
 
 struct drydock_registry_opts {
 	/* credentials; when both NULL, DRYDOCK_REGISTRY_USERNAME and
-	 * DRYDOCK_REGISTRY_PASSWORD, then the docker config are tried */
+	 * DRYDOCK_REGISTRY_PASSWORD, then the docker config are tried (its
+	 * credHelpers, credsStore, then auths, as the docker CLI does;
+	 * docs/registry.md) */
 	const char *username;
 	const char *password;
 	/* directory holding config.json; NULL: $DOCKER_CONFIG, else
@@ -99,7 +102,10 @@ struct drydock_registry;
 /*
  * A client for domain (as in a parsed reference; "docker.io" is mapped to
  * its API host). opts may be NULL. Caller frees with
- * drydock_registry_free().
+ * drydock_registry_free(). Resolves the credentials now: when the docker
+ * config names a credential helper for domain, the helper program runs
+ * here (up to DRYDOCK_CRED_HELPER_TIMEOUT_MS); its failure is this
+ * call's error (DRYDOCK_EAUTH, naming the helper).
  */
 int drydock_registry_new(struct drydock_registry **out, const char *domain,
 			 const struct drydock_registry_opts *opts,

@@ -3,8 +3,10 @@
 /*
  * Authentication helpers: WWW-Authenticate challenges (RFC 7235 §4.1
  * with RFC 6750 parameters), Retry-After values (RFC 9110 §10.2.3) and
- * credentials from a docker config.json ("auths": {"host": {"auth":
- * base64(user:pass)} or {"username", "password"}}).
+ * and where a docker config.json says a registry's credentials are:
+ * a credential helper (credHelpers, credsStore) or an "auths" entry
+ * ({"auth": base64(user:pass)} or {"username", "password"}, and
+ * "identitytoken").
  */
 
 #include <openssl/evp.h>
@@ -222,16 +224,138 @@ static int decode_auth(const char *b64, char **user, char **pass,
 	return 0;
 }
 
-int docker_config_lookup(const char *path, const char *domain, char **user,
-			 char **pass, struct drydock_err *err)
+void creds_free(struct creds *c)
+{
+	if (c->password)
+		OPENSSL_cleanse(c->password, strlen(c->password));
+	if (c->identity_token)
+		OPENSSL_cleanse(c->identity_token, strlen(c->identity_token));
+	free(c->username);
+	free(c->password);
+	free(c->identity_token);
+	c->username = c->password = c->identity_token = NULL;
+}
+
+const char *docker_server_address(const char *domain)
+{
+	return is_docker_hub(domain) ? "https://index.docker.io/v1/" : domain;
+}
+
+int cred_helper_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!n || n > DRYDOCK_MAX_CRED_HELPER_NAME)
+		return 0;
+	/* the name becomes part of a program name looked up in PATH: no
+	 * '/' (a path), no leading '-' or '.' */
+	if (name[0] == '-' || name[0] == '.')
+		return 0;
+	for (; *name; name++)
+		if (!((*name >= 'a' && *name <= 'z') ||
+		      (*name >= 'A' && *name <= 'Z') ||
+		      (*name >= '0' && *name <= '9') || *name == '-' ||
+		      *name == '_' || *name == '.'))
+			return 0;
+	return 1;
+}
+
+/*
+ * The member of obj (credHelpers or auths) for domain, as the docker
+ * CLI's file store finds it: a key equal to the server address or the
+ * domain first, else the first key whose host is the domain ("https://"
+ * and a path are ignored; Docker Hub's names are one registry).
+ */
+static json_t *find_entry(json_t *obj, const char *domain, const char **key_out)
+{
+	const char *server = docker_server_address(domain), *key;
+	json_t *v, *found = NULL;
+
+	if (!json_is_object(obj))
+		return NULL;
+	json_object_foreach(obj, key, v)
+	{
+		if (!strcmp(key, server) || !strcmp(key, domain)) {
+			*key_out = key;
+			return v;
+		}
+		if (!found && host_matches(key, domain)) {
+			found = v;
+			*key_out = key;
+		}
+	}
+	return found;
+}
+
+static int set_helper(json_t *v, const char *what, const char *path,
+		      char *helper, size_t helpersz, struct drydock_err *err)
+{
+	const char *name = json_string_value(v);
+
+	if (!json_is_string(v))
+		return drydock_err_set(err, DRYDOCK_ECORRUPT,
+				       "'%s': %s is not a string", path, what);
+	if (!*name)
+		return 0; /* "credsStore": "" means none, as for docker */
+	if (!cred_helper_name_valid(name) || strlen(name) >= helpersz)
+		return drydock_err_set(err, DRYDOCK_ECORRUPT,
+				       "'%s': %s '%.80s' is not a credential "
+				       "helper name",
+				       path, what, name);
+	memcpy(helper, name, strlen(name) + 1);
+	return 0;
+}
+
+/* An "auths" entry: auth (base64 user:pass) or username and password,
+ * and identitytoken (an OAuth2 refresh token, with auth "user:"). */
+static int auths_entry(json_t *v, const char *path, struct creds *out,
+		       struct drydock_err *err)
+{
+	const char *a = drydock_json_str(v, "auth");
+	const char *u = drydock_json_str(v, "username");
+	const char *pw = drydock_json_str(v, "password");
+	const char *it = drydock_json_str(v, "identitytoken");
+	int rc = 0;
+
+	if (a && *a)
+		rc = decode_auth(a, &out->username, &out->password, path, err);
+	else if (u && (pw || it)) {
+		out->username = strdup(u);
+		out->password = strdup(pw ? pw : "");
+		if (!out->username || !out->password)
+			rc = DRYDOCK_ENOMEM;
+	}
+	if (!rc && it && *it) {
+		if (strlen(it) > DRYDOCK_MAX_IDENTITY_TOKEN_BYTES)
+			rc = drydock_err_set(err, DRYDOCK_ELIMIT,
+					     "'%s': identitytoken longer than "
+					     "%u bytes",
+					     path,
+					     DRYDOCK_MAX_IDENTITY_TOKEN_BYTES);
+		else if (!(out->identity_token = strdup(it)))
+			rc = DRYDOCK_ENOMEM;
+		if (!rc && !out->username && !(out->username = strdup("")))
+			rc = DRYDOCK_ENOMEM;
+		if (!rc && !out->password && !(out->password = strdup("")))
+			rc = DRYDOCK_ENOMEM;
+	}
+	if (rc)
+		creds_free(out);
+	return rc;
+}
+
+int docker_config_lookup(const char *path, const char *domain,
+			 struct creds *out, char *helper, size_t helpersz,
+			 struct drydock_err *err)
 {
 	struct drydock_buf b =
 		DRYDOCK_BUF_INIT(DRYDOCK_MAX_DOCKER_CONFIG_BYTES);
-	json_t *doc, *auths, *v;
-	const char *key;
+	json_t *doc, *v;
+	const char *key = NULL;
 	int rc = 0;
 
-	*user = *pass = NULL;
+	memset(out, 0, sizeof(*out));
+	helper[0] = '\0';
 	rc = drydock_buf_read_file(&b, path, err);
 	if (rc == DRYDOCK_ENOTFOUND) {
 		drydock_err_clear(err);
@@ -247,29 +371,25 @@ int docker_config_lookup(const char *path, const char *domain, char **user,
 	drydock_buf_release(&b);
 	if (!doc)
 		return err ? err->code : DRYDOCK_ECORRUPT;
-	auths = json_object_get(doc, "auths");
-	if (json_is_object(auths)) {
-		json_object_foreach(auths, key, v)
-		{
-			const char *a, *u, *pw;
-
-			if (!json_is_object(v) || !host_matches(key, domain))
-				continue;
-			a = drydock_json_str(v, "auth");
-			u = drydock_json_str(v, "username");
-			pw = drydock_json_str(v, "password");
-			if (a && *a) {
-				rc = decode_auth(a, user, pass, path, err);
-				break;
-			}
-			if (u && pw) {
-				*user = strdup(u);
-				*pass = strdup(pw);
-				if (!*user || !*pass)
-					rc = DRYDOCK_ENOMEM;
-				break;
-			}
-		}
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		return drydock_err_set(err, DRYDOCK_ECORRUPT,
+				       "'%s': not a JSON object", path);
+	}
+	/* the docker CLI's order: the registry's credHelpers entry, else
+	 * credsStore, else the auths entry (a helper's answer replaces the
+	 * auths entry, "not found" included) */
+	v = find_entry(json_object_get(doc, "credHelpers"), domain, &key);
+	if (v)
+		rc = set_helper(v, "credHelpers entry", path, helper, helpersz,
+				err);
+	v = json_object_get(doc, "credsStore");
+	if (!rc && !helper[0] && v)
+		rc = set_helper(v, "credsStore", path, helper, helpersz, err);
+	if (!rc && !helper[0]) {
+		v = find_entry(json_object_get(doc, "auths"), domain, &key);
+		if (json_is_object(v))
+			rc = auths_entry(v, path, out, err);
 	}
 	json_decref(doc);
 	return rc;

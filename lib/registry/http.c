@@ -41,13 +41,19 @@ static char *env_nonempty(const char *name)
 	return v && *v ? strdup(v) : NULL;
 }
 
-/* Credentials: options, then DRYDOCK_REGISTRY_*, then the docker config. */
+/*
+ * Credentials: options, then DRYDOCK_REGISTRY_*, then the docker config
+ * (its credential helper for the registry, or its auths entry). A helper
+ * runs here, once per client, as the docker CLI runs it before a pull.
+ */
 static int resolve_creds(struct drydock_registry *reg,
 			 const struct drydock_registry_opts *o,
 			 struct drydock_err *err)
 {
-	char path[4096];
+	char path[4096], helper[DRYDOCK_MAX_CRED_HELPER_NAME + 1];
+	struct creds c;
 	const char *dir;
+	int rc;
 
 	if (o && (o->username || o->password)) {
 		reg->username = strdup(o->username ? o->username : "");
@@ -74,8 +80,17 @@ static int resolve_creds(struct drydock_registry *reg,
 			return 0;
 		snprintf(path, sizeof(path), "%s/.docker/config.json", home);
 	}
-	return docker_config_lookup(path, reg->domain, &reg->username,
-				    &reg->password, err);
+	rc = docker_config_lookup(path, reg->domain, &c, helper, sizeof(helper),
+				  err);
+	if (!rc && helper[0])
+		rc = cred_helper_get(helper, docker_server_address(reg->domain),
+				     &c, err);
+	if (rc)
+		return rc;
+	reg->username = c.username;
+	reg->password = c.password;
+	reg->identity_token = c.identity_token;
+	return 0;
 }
 
 int drydock_registry_new(struct drydock_registry **out, const char *domain,
@@ -150,8 +165,11 @@ void drydock_registry_free(struct drydock_registry *reg)
 	}
 	if (reg->password)
 		memset(reg->password, 0, strlen(reg->password));
+	if (reg->identity_token)
+		memset(reg->identity_token, 0, strlen(reg->identity_token));
 	free(reg->username);
 	free(reg->password);
+	free(reg->identity_token);
 	free(reg->ca_file);
 	free(reg);
 }
@@ -183,6 +201,7 @@ int drydock_registry_clone(struct drydock_registry **out,
 	memcpy(c->base, reg->base, sizeof(c->base));
 	c->username = dup_or_null(reg->username, &bad);
 	c->password = dup_or_null(reg->password, &bad);
+	c->identity_token = dup_or_null(reg->identity_token, &bad);
 	c->ca_file = dup_or_null(reg->ca_file, &bad);
 	c->insecure = reg->insecure;
 	c->retries = reg->retries;
@@ -391,24 +410,135 @@ static void set_tls(struct drydock_registry *reg, CURL *c)
 }
 
 /*
- * GET realm?service=&scope=[&scope=] with Basic credentials when we have
- * them (RFC: anonymous is allowed), on a separate handle: the token
- * server may be another host.
+ * One request to the token server on handle h (reset first): a GET of
+ * url, or with form a POST of it (application/x-www-form-urlencoded),
+ * with Basic credentials when user is not NULL. The body (any status)
+ * goes to body; *status gets the HTTP status.
+ */
+static int token_http(struct drydock_registry *reg, CURL *h, const char *url,
+		      const char *form, const char *user, const char *pass,
+		      const char *name, const char *realm, long *status,
+		      struct drydock_buf *body, struct drydock_err *err)
+{
+	struct curl_slist *hdrs = NULL;
+	struct req rq;
+	CURLcode cc;
+
+	curl_easy_reset(h);
+	drydock_buf_reset(body);
+	memset(&rq, 0, sizeof(rq));
+	rq.body = body;
+	rq.sink_curl = h;
+	drydock_buf_init(&rq.errbody, 4096);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &rq);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, &rq);
+	set_tls(reg, h);
+	if (form) {
+		hdrs = curl_slist_append(
+			NULL,
+			"Content-Type: application/x-www-form-urlencoded");
+		curl_easy_setopt(h, CURLOPT_POST, 1L);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+				 (curl_off_t)strlen(form));
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	} else {
+		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+	}
+	if (user) {
+		curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(h, CURLOPT_USERNAME, user);
+		curl_easy_setopt(h, CURLOPT_PASSWORD, pass ? pass : "");
+	}
+	cc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+	curl_slist_free_all(hdrs);
+	/* the token server's error body is not needed: its status says it */
+	drydock_buf_release(&rq.errbody);
+	if (cc != CURLE_OK)
+		return drydock_err_set(err,
+				       rq.sink_rc ? rq.sink_rc : DRYDOCK_EIO,
+				       "'%s': token server '%s': %s", name,
+				       realm, curl_easy_strerror(cc));
+	return 0;
+}
+
+/* "name=" + the URL-encoded value, after a '&' unless first */
+static int form_put(CURL *h, struct drydock_buf *f, const char *name,
+		    const char *value)
+{
+	char *esc = curl_easy_escape(h, value, 0);
+	int rc;
+
+	if (!esc)
+		return DRYDOCK_ENOMEM;
+	rc = drydock_buf_printf(f, "%s%s=%s", f->len ? "&" : "", name, esc);
+	curl_free(esc);
+	return rc;
+}
+
+/*
+ * The OAuth2 refresh-token grant of the distribution token spec
+ * (docs/spec/auth/oauth.md): grant_type, refresh_token, service, scope
+ * (space-separated scopes) and client_id.
+ */
+static int oauth_form(CURL *h, const struct drydock_registry *reg,
+		      const struct challenge *c, const char *scope,
+		      const char *scope2, struct drydock_buf *f)
+{
+	struct drydock_buf sc = DRYDOCK_BUF_INIT(8192);
+	int rc;
+
+	rc = form_put(h, f, "grant_type", "refresh_token");
+	if (!rc)
+		rc = form_put(h, f, "refresh_token", reg->identity_token);
+	if (!rc && c->service[0])
+		rc = form_put(h, f, "service", c->service);
+	if (!rc && scope && *scope)
+		rc = drydock_buf_puts(&sc, scope);
+	if (!rc && scope2 && *scope2)
+		rc = drydock_buf_printf(&sc, "%s%s", sc.len ? " " : "", scope2);
+	if (!rc && sc.len)
+		rc = form_put(h, f, "scope", sc.ptr);
+	if (!rc)
+		rc = form_put(h, f, "client_id", "drydock");
+	drydock_buf_release(&sc);
+	return rc;
+}
+
+/*
+ * A bearer token for scope (and scope2) under challenge c, from the cache
+ * or the token server, on a separate handle (the token server may be
+ * another host). With an identity token: the OAuth2 POST to the realm,
+ * and when the realm answers 404 (no OAuth2 endpoint) the GET below with
+ * the identity token as the Basic password. Else GET
+ * realm?service=&scope=[&scope=] with Basic credentials when we have
+ * them (anonymous is allowed).
  */
 static int fetch_token(struct drydock_registry *reg, const struct challenge *c,
 		       const char *scope, const char *scope2, const char *name,
 		       const char **token_out, struct drydock_err *err)
 {
 	struct drydock_buf url = DRYDOCK_BUF_INIT(16384);
+	struct drydock_buf form =
+		DRYDOCK_BUF_INIT(3 * DRYDOCK_MAX_IDENTITY_TOKEN_BYTES + 32768);
 	struct drydock_buf body = DRYDOCK_BUF_INIT(DRYDOCK_MAX_TOKEN_BYTES);
-	struct req rq;
 	CURL *h = NULL;
 	char *key = NULL, *tok = NULL, *esc;
 	json_t *doc = NULL;
 	const char *t;
 	long long exp_in = DEFAULT_TOKEN_LIFETIME;
-	CURLcode cc;
-	int rc = 0;
+	long status = 0;
+	int rc = 0, oauth = 0;
 
 	key = token_key(c, scope);
 	if (!key)
@@ -444,48 +574,43 @@ static int fetch_token(struct drydock_registry *reg, const struct challenge *c,
 	}
 	if (rc)
 		goto out;
-	memset(&rq, 0, sizeof(rq));
-	rq.body = &body;
-	rq.sink_curl = h;
-	drydock_buf_init(&rq.errbody, 4096);
-	curl_easy_setopt(h, CURLOPT_URL, url.ptr);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &rq);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, &rq);
-	set_tls(reg, h);
-	if (reg->username) {
-		curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		curl_easy_setopt(h, CURLOPT_USERNAME, reg->username);
-		curl_easy_setopt(h, CURLOPT_PASSWORD, reg->password);
+	if (reg->identity_token) {
+		oauth = 1;
+		rc = oauth_form(h, reg, c, scope, scope2, &form);
+		if (!rc)
+			rc = token_http(reg, h, c->realm, form.ptr, NULL, NULL,
+					name, c->realm, &status, &body, err);
+		if (!rc && status == 404) {
+			oauth = 0;
+			rc = token_http(reg, h, url.ptr, NULL,
+					reg->username ? reg->username : "",
+					reg->identity_token, name, c->realm,
+					&status, &body, err);
+		}
+	} else {
+		rc = token_http(reg, h, url.ptr, NULL, reg->username,
+				reg->password, name, c->realm, &status, &body,
+				err);
 	}
-	cc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &rq.status);
-	drydock_buf_release(&rq.errbody);
-	if (cc != CURLE_OK) {
-		rc = drydock_err_set(err, rq.sink_rc ? rq.sink_rc : DRYDOCK_EIO,
-				     "'%s': token server '%s': %s", name,
-				     c->realm, curl_easy_strerror(cc));
+	if (rc)
 		goto out;
-	}
-	if (rq.status == 401 || rq.status == 403) {
+	/* OAuth2 answers a bad refresh token with 400 invalid_grant */
+	if (status == 401 || status == 403 || (oauth && status == 400)) {
 		rc = drydock_err_set(err, DRYDOCK_EAUTH,
-				     "'%s': token server '%s' refused the "
-				     "credentials (HTTP %ld)",
-				     name, c->realm, rq.status);
+				     "'%s': token server '%s' refused the %s "
+				     "(HTTP %ld)",
+				     name, c->realm,
+				     reg->identity_token ? "identity token"
+							 : "credentials",
+				     status);
 		goto out;
 	}
-	if (rq.status != 200) {
+	if (status != 200) {
 		rc = drydock_err_set(
 			err, DRYDOCK_EAUTH,
-			"'%s': token server '%s' answered HTTP %ld", name,
-			c->realm, rq.status);
+			"'%s': token server '%s' answered HTTP %ld%s", name,
+			c->realm, status,
+			oauth ? " to the OAuth2 request" : "");
 		goto out;
 	}
 	doc = drydock_json_load(body.ptr ? body.ptr : "", body.len,
@@ -494,7 +619,8 @@ static int fetch_token(struct drydock_registry *reg, const struct challenge *c,
 		rc = err ? err->code : DRYDOCK_ECORRUPT;
 		goto out;
 	}
-	/* "token" and "access_token" are equivalent; either may appear */
+	/* "token" and "access_token" are equivalent; either may appear (the
+	 * OAuth2 answer has access_token only) */
 	t = drydock_json_str(doc, "token");
 	if (!t || !*t)
 		t = drydock_json_str(doc, "access_token");
@@ -522,6 +648,9 @@ out:
 	json_decref(doc);
 	free(key);
 	drydock_buf_release(&url);
+	if (form.ptr)
+		memset(form.ptr, 0, form.len);
+	drydock_buf_release(&form);
 	drydock_buf_release(&body);
 	if (h)
 		curl_easy_cleanup(h);

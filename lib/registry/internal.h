@@ -37,6 +37,7 @@ struct drydock_registry {
 	char base[DRYDOCK_REF_NAME_MAX + 16]; /* "https://host" */
 	char *username;			      /* resolved credentials */
 	char *password;
+	char *identity_token; /* OAuth2 refresh token, or NULL */
 	char *ca_file;
 	int insecure;
 	int retries;
@@ -111,13 +112,62 @@ int challenge_parse(const char *value, struct challenge *out);
  */
 long long retry_after_seconds(const char *value, time_t now);
 
+/* Credentials for one registry; every member may be NULL. */
+struct creds {
+	char *username;
+	char *password;
+	/* an identity token: an OAuth2 refresh token for the token server
+	 * (config.json "identitytoken", or a helper's Secret when its
+	 * Username is "<token>") */
+	char *identity_token;
+};
+
+/* Wipe and free the members of c (not c itself). */
+void creds_free(struct creds *c);
+
+/* The key docker uses for domain in config.json and hands to credential
+ * helpers: "https://index.docker.io/v1/" for Docker Hub, else domain.
+ * Borrowed (domain or static). */
+const char *docker_server_address(const char *domain);
+
+/* Whether name may follow "docker-credential-": [A-Za-z0-9._-], not
+ * starting with '-' or '.', at most DRYDOCK_MAX_CRED_HELPER_NAME. */
+int cred_helper_name_valid(const char *name);
+
 /*
- * Look up credentials for domain in the docker config file at path
- * (config.json). Sets *user and *pass (caller frees) or leaves them NULL
- * when none match. Returns 0, or a negative code for a broken file.
+ * Where the docker config file at path (config.json) says domain's
+ * credentials are, in the docker CLI's order: the credHelpers entry for
+ * the registry, else credsStore, else the auths entry. When a helper
+ * applies, its name (after "docker-credential-") is written to helper
+ * (helpersz bytes) and out stays empty; else helper is "" and out holds
+ * the auths entry's credentials (caller frees with creds_free), or
+ * nothing. A missing file means no credentials. Returns 0, or a
+ * negative code for a broken file.
  */
-int docker_config_lookup(const char *path, const char *domain, char **user,
-			 char **pass, struct drydock_err *err);
+int docker_config_lookup(const char *path, const char *domain,
+			 struct creds *out, char *helper, size_t helpersz,
+			 struct drydock_err *err);
+
+/*
+ * Parse len bytes of a credential helper's reply to "get"
+ * ({"ServerURL","Username","Secret"}) into out (caller frees with
+ * creds_free): Username "<token>" makes Secret an identity token; an
+ * empty Username and Secret leave out empty (anonymous). helper names
+ * the program in errors. Returns 0 or DRYDOCK_ECORRUPT/ELIMIT.
+ */
+int cred_helper_parse(const char *helper, const char *reply, size_t len,
+		      struct creds *out, struct drydock_err *err);
+
+/*
+ * Run "docker-credential-<helper> get" (looked up in PATH) with server on
+ * its standard input, for at most DRYDOCK_CRED_HELPER_TIMEOUT_MS, and
+ * parse its reply into out. "credentials not found" leaves out empty and
+ * returns 0. A helper that is missing, fails, times out or answers
+ * nonsense gives DRYDOCK_EAUTH (ETIMEOUT, ECORRUPT) with a message naming
+ * the helper. Its standard error is discarded.
+ */
+int cred_helper_get(const char *helper, const char *server, struct creds *out,
+		    struct drydock_err *err);
 
 /* repo URL helper: base + "/v2/" + repo + "/" + what */
 int registry_url(const struct drydock_registry *reg, struct drydock_buf *b,

@@ -4,10 +4,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "drydock/buf.h"
 #include "drydock/error.h"
+#include "drydock/limits.h"
 #include "drydock/registry.h"
 #include "lib/registry/internal.h"
 
@@ -298,27 +300,32 @@ static void test_registry__retry_after(void **state)
 static void docker_config_case(const char *domain, const char *want_user,
 			       const char *want_pass)
 {
-	char path[4096], *u = NULL, *p = NULL;
+	char path[4096], helper[DRYDOCK_MAX_CRED_HELPER_NAME + 1];
+	struct creds c;
 	struct drydock_err err;
 
 	snprintf(path, sizeof(path), "%s/registry/docker-config.json",
 		 getenv("DRYDOCK_TEST_DATA"));
-	assert_int_equal(docker_config_lookup(path, domain, &u, &p, &err), 0);
+	assert_int_equal(docker_config_lookup(path, domain, &c, helper,
+					      sizeof(helper), &err),
+			 0);
+	assert_string_equal(helper, "");
+	assert_null(c.identity_token);
 	if (!want_user) {
-		assert_null(u);
-		assert_null(p);
+		assert_null(c.username);
+		assert_null(c.password);
 		return;
 	}
-	assert_non_null(u);
-	assert_string_equal(u, want_user);
-	assert_string_equal(p, want_pass);
-	free(u);
-	free(p);
+	assert_non_null(c.username);
+	assert_string_equal(c.username, want_user);
+	assert_string_equal(c.password, want_pass);
+	creds_free(&c);
 }
 
 static void test_registry__docker_config(void **state)
 {
-	char *u, *p;
+	char helper[DRYDOCK_MAX_CRED_HELPER_NAME + 1];
+	struct creds c;
 
 	(void)state;
 	docker_config_case("docker.io", "hub-user", "hub-secret");
@@ -328,9 +335,228 @@ static void test_registry__docker_config(void **state)
 	docker_config_case("quay.io", NULL, NULL);
 	/* a missing file means no credentials */
 	assert_int_equal(docker_config_lookup("/nonexistent/config.json",
-					      "docker.io", &u, &p, NULL),
+					      "docker.io", &c, helper,
+					      sizeof(helper), NULL),
 			 0);
-	assert_null(u);
+	assert_null(c.username);
+	assert_string_equal(helper, "");
+}
+
+/* Write doc to a fresh config.json and look domain up in it. */
+static int lookup_in(const char *doc, const char *domain, struct creds *c,
+		     char helper[DRYDOCK_MAX_CRED_HELPER_NAME + 1],
+		     struct drydock_err *err)
+{
+	char path[] = "/tmp/drydock-config-XXXXXX";
+	int fd = mkstemp(path), rc;
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(doc, f);
+	fclose(f);
+	drydock_err_clear(err);
+	rc = docker_config_lookup(path, domain, c, helper,
+				  DRYDOCK_MAX_CRED_HELPER_NAME + 1, err);
+	unlink(path);
+	return rc;
+}
+
+/*
+ * The docker CLI's order (cli/config/configfile/file.go,
+ * GetCredentialsStore): the registry's credHelpers entry, else
+ * credsStore, else the auths entry; Docker Hub's key is
+ * "https://index.docker.io/v1/".
+ */
+static void test_registry__credential_order(void **state)
+{
+	static const char all[] =
+		"{\"auths\": {"
+		"\"gcr.example.com\": {\"auth\": \"eDp5\"},"
+		"\"registry.example.com:5000\": {\"auth\": "
+		"\"YWxpY2U6czNjcmV0\"},"
+		"\"https://index.docker.io/v1/\": {}},"
+		"\"credHelpers\": {\"gcr.example.com\": \"gcloud\","
+		"\"https://index.docker.io/v1/\": \"hub-helper\","
+		"\"123.dkr.ecr.example.com\": \"ecr-login\"},"
+		"\"credsStore\": \"desktop\"}";
+	static const char no_store[] =
+		"{\"auths\": {"
+		"\"registry.example.com:5000\": {\"auth\": "
+		"\"YWxpY2U6czNjcmV0\"}},"
+		"\"credHelpers\": {\"gcr.example.com\": \"gcloud\"},"
+		"\"credsStore\": \"\"}";
+	char helper[DRYDOCK_MAX_CRED_HELPER_NAME + 1];
+	struct drydock_err err;
+	struct creds c;
+
+	(void)state;
+	/* credHelpers beats credsStore and auths */
+	assert_int_equal(lookup_in(all, "gcr.example.com", &c, helper, &err),
+			 0);
+	assert_string_equal(helper, "gcloud");
+	assert_null(c.username);
+	assert_int_equal(
+		lookup_in(all, "123.dkr.ecr.example.com", &c, helper, &err), 0);
+	assert_string_equal(helper, "ecr-login");
+	/* Docker Hub under any of its names */
+	assert_int_equal(lookup_in(all, "docker.io", &c, helper, &err), 0);
+	assert_string_equal(helper, "hub-helper");
+	assert_int_equal(lookup_in(all, "index.docker.io", &c, helper, &err),
+			 0);
+	assert_string_equal(helper, "hub-helper");
+	/* credsStore beats the auths entry */
+	assert_int_equal(
+		lookup_in(all, "registry.example.com:5000", &c, helper, &err),
+		0);
+	assert_string_equal(helper, "desktop");
+	assert_null(c.username);
+	assert_int_equal(lookup_in(all, "quay.io", &c, helper, &err), 0);
+	assert_string_equal(helper, "desktop");
+	/* no (empty) credsStore: the auths entry; a helper for another
+	 * registry does not matter */
+	assert_int_equal(lookup_in(no_store, "registry.example.com:5000", &c,
+				   helper, &err),
+			 0);
+	assert_string_equal(helper, "");
+	assert_string_equal(c.username, "alice");
+	assert_string_equal(c.password, "s3cret");
+	creds_free(&c);
+	assert_null(c.username);
+	assert_int_equal(lookup_in(no_store, "quay.io", &c, helper, &err), 0);
+	assert_string_equal(helper, "");
+	assert_null(c.username);
+	/* the port is part of the registry's name */
+	assert_int_equal(
+		lookup_in(no_store, "registry.example.com", &c, helper, &err),
+		0);
+	assert_null(c.username);
+}
+
+static void test_registry__identity_token_config(void **state)
+{
+	/* what docker login stores for a registry that returned a refresh
+	 * token: auth = base64("user:"), identitytoken */
+	static const char doc[] =
+		"{\"auths\": {\"https://acr.example.io\": {"
+		"\"auth\": "
+		"\"MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAwOg==\","
+		"\"identitytoken\": \"eyJhbGciOiJSUzI1NiJ9.refresh\"}}}";
+	char helper[DRYDOCK_MAX_CRED_HELPER_NAME + 1];
+	struct drydock_err err;
+	struct creds c;
+
+	(void)state;
+	assert_int_equal(lookup_in(doc, "acr.example.io", &c, helper, &err), 0);
+	assert_string_equal(helper, "");
+	assert_string_equal(c.username, "00000000-0000-0000-0000-000000000000");
+	assert_string_equal(c.password, "");
+	assert_string_equal(c.identity_token, "eyJhbGciOiJSUzI1NiJ9.refresh");
+	creds_free(&c);
+}
+
+static void test_registry__bad_helper_config(void **state)
+{
+	char helper[DRYDOCK_MAX_CRED_HELPER_NAME + 1];
+	struct drydock_err err;
+	struct creds c;
+
+	(void)state;
+	/* a helper name is a program name suffix, never a path */
+	assert_int_equal(lookup_in("{\"credsStore\": \"../../tmp/evil\"}",
+				   "quay.io", &c, helper, &err),
+			 DRYDOCK_ECORRUPT);
+	assert_non_null(strstr(err.msg, "'../../tmp/evil'"));
+	assert_null(strchr(err.msg, '\n'));
+	assert_int_equal(lookup_in("{\"credHelpers\": {\"quay.io\": 7}}",
+				   "quay.io", &c, helper, &err),
+			 DRYDOCK_ECORRUPT);
+	assert_non_null(strstr(err.msg, "credHelpers"));
+	assert_int_equal(lookup_in("{\"credsStore\": \"-rf\"}", "quay.io", &c,
+				   helper, &err),
+			 DRYDOCK_ECORRUPT);
+	assert_int_equal(lookup_in("[]", "quay.io", &c, helper, &err),
+			 DRYDOCK_ECORRUPT);
+	assert_true(cred_helper_name_valid("ecr-login"));
+	assert_true(cred_helper_name_valid("desktop.exe"));
+	assert_true(cred_helper_name_valid("osxkeychain"));
+	assert_false(cred_helper_name_valid(""));
+	assert_false(cred_helper_name_valid("a/b"));
+	assert_false(cred_helper_name_valid("a b"));
+	assert_false(cred_helper_name_valid(".hidden"));
+	assert_string_equal(docker_server_address("docker.io"),
+			    "https://index.docker.io/v1/");
+	assert_string_equal(docker_server_address("127.0.0.1:5000"),
+			    "127.0.0.1:5000");
+}
+
+static int parse_reply(const char *reply, struct creds *c,
+		       struct drydock_err *err)
+{
+	drydock_err_clear(err);
+	return cred_helper_parse("testhelper", reply, strlen(reply), c, err);
+}
+
+/* Replies in the form docker-credential-helpers' client decodes
+ * (credentials.Credentials: ServerURL, Username, Secret). */
+static void test_registry__helper_reply(void **state)
+{
+	struct drydock_err err;
+	struct creds c;
+	char *big;
+
+	(void)state;
+	assert_int_equal(parse_reply("{\"ServerURL\":\"quay.io\","
+				     "\"Username\":\"robot+ci\","
+				     "\"Secret\":\"pa:ss\"}\n",
+				     &c, &err),
+			 0);
+	assert_string_equal(c.username, "robot+ci");
+	assert_string_equal(c.password, "pa:ss");
+	assert_null(c.identity_token);
+	creds_free(&c);
+	/* "<token>": the Secret is an identity (refresh) token */
+	assert_int_equal(parse_reply("{\"ServerURL\":\"acr.example.io\","
+				     "\"Username\":\"<token>\","
+				     "\"Secret\":\"refresh-123\"}",
+				     &c, &err),
+			 0);
+	assert_null(c.username);
+	assert_null(c.password);
+	assert_string_equal(c.identity_token, "refresh-123");
+	creds_free(&c);
+	/* empty credentials: anonymous */
+	assert_int_equal(parse_reply("{\"ServerURL\":\"\",\"Username\":\"\","
+				     "\"Secret\":\"\"}",
+				     &c, &err),
+			 0);
+	assert_null(c.username);
+	assert_null(c.identity_token);
+	/* nonsense names the helper program */
+	assert_int_equal(parse_reply("credentials not found", &c, &err),
+			 DRYDOCK_ECORRUPT);
+	assert_non_null(strstr(err.msg, "'docker-credential-testhelper'"));
+	assert_int_equal(parse_reply("[\"u\",\"s\"]", &c, &err),
+			 DRYDOCK_ECORRUPT);
+	assert_non_null(strstr(err.msg, "'docker-credential-testhelper'"));
+	assert_int_equal(
+		parse_reply("{\"Username\":5,\"Secret\":\"s\"}", &c, &err),
+		DRYDOCK_ECORRUPT);
+	assert_int_equal(parse_reply("{\"Username\":\"<token>\","
+				     "\"Secret\":\"\"}",
+				     &c, &err),
+			 DRYDOCK_ECORRUPT);
+	assert_null(c.username);
+	/* bounded */
+	big = malloc(DRYDOCK_MAX_CRED_HELPER_REPLY_BYTES + 64);
+	assert_non_null(big);
+	memset(big, ' ', DRYDOCK_MAX_CRED_HELPER_REPLY_BYTES + 63);
+	memcpy(big, "{\"Username\":\"u\",\"Secret\":\"s\"}", 29);
+	big[DRYDOCK_MAX_CRED_HELPER_REPLY_BYTES + 63] = '\0';
+	assert_int_equal(parse_reply(big, &c, &err), DRYDOCK_ELIMIT);
+	assert_non_null(strstr(err.msg, "docker-credential-testhelper"));
+	free(big);
 }
 
 static void read_data(struct drydock_buf *b, const char *rel)
@@ -454,6 +680,10 @@ int main(void)
 		cmocka_unit_test(test_registry__challenge),
 		cmocka_unit_test(test_registry__retry_after),
 		cmocka_unit_test(test_registry__docker_config),
+		cmocka_unit_test(test_registry__credential_order),
+		cmocka_unit_test(test_registry__identity_token_config),
+		cmocka_unit_test(test_registry__bad_helper_config),
+		cmocka_unit_test(test_registry__helper_reply),
 		cmocka_unit_test(test_registry__pick_platform),
 		cmocka_unit_test(test_registry__referrers_tag),
 		cmocka_unit_test(test_registry__opts_bounds),

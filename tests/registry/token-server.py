@@ -9,8 +9,19 @@ written to DIR/token.crt for the registry's rootcertbundle.
   token-server.py PORT DIR
   env: TOKEN_USER, TOKEN_PASS (the one account; it gets every action it
   asks for), TOKEN_ANON_PULL=1 (anonymous callers get pull),
-  TOKEN_EXPIRES (seconds, default 300). Requests are counted in
-  DIR/token.count (one line per token issued).
+  TOKEN_EXPIRES (seconds, default 300), TOKEN_REFRESH (the refresh
+  token of TOKEN_USER, see below). Requests are counted in
+  DIR/token.count, one line per token issued: "METHOD USER SCOPES".
+
+The OAuth2 flow of the spec (docs/spec/auth/oauth.md): POST /token with
+an application/x-www-form-urlencoded body, grant_type=refresh_token,
+refresh_token, service, scope (space-separated) and client_id (required)
+answers {"access_token", "expires_in", "scope", "issued_at"}; a wrong or
+missing refresh token gets 400 {"error": "invalid_grant"} (RFC 6749
+5.2). While the file DIR/no-oauth exists, POST answers 404, as token
+servers without OAuth2 do; GET then accepts TOKEN_USER with the refresh
+token as the Basic password (what such registries do with identity
+tokens).
 """
 import base64
 import datetime
@@ -34,6 +45,7 @@ USER = os.environ.get("TOKEN_USER", "")
 PASS = os.environ.get("TOKEN_PASS", "")
 ANON_PULL = os.environ.get("TOKEN_ANON_PULL") == "1"
 EXPIRES = int(os.environ.get("TOKEN_EXPIRES", "300"))
+REFRESH = os.environ.get("TOKEN_REFRESH", "")
 
 key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test-token-issuer")])
@@ -83,7 +95,7 @@ class Handler(BaseHTTPRequestHandler):
                 u, _, p = base64.b64decode(auth[6:]).decode().partition(":")
             except Exception:
                 u, p = "", None
-            if u != USER or p != PASS:
+            if u != USER or (p != PASS and not (REFRESH and p == REFRESH)):
                 body = b'{"details":"invalid credentials"}'
                 self.send_response(401)
                 self.send_header("Content-Type", "application/json")
@@ -92,8 +104,19 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(body)
                 return
             user = u
+        self.issue("GET", user, q.get("service", [""])[0], q.get("scope", []))
+
+    def reply(self, code, doc):
+        body = json.dumps(doc).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def issue(self, method, user, service, scopes):
         access = []
-        for scope in q.get("scope", []):
+        for scope in scopes:
             for one in scope.split(" "):
                 parts = one.split(":")
                 if len(parts) < 3:
@@ -108,18 +131,39 @@ class Handler(BaseHTTPRequestHandler):
                 access.append({"type": rtype, "name": rname, "actions": granted})
         t = int(time.time())
         tok = jwt({"iss": "test-token-issuer", "sub": user,
-                   "aud": q.get("service", [""])[0], "exp": t + EXPIRES,
+                   "aud": service, "exp": t + EXPIRES,
                    "nbf": t - 10, "iat": t, "jti": uuid.uuid4().hex,
                    "access": access})
         with open(os.path.join(DIR, "token.count"), "a") as f:
-            f.write("%s %s\n" % (user or "-", " ".join(q.get("scope", []))))
-        body = json.dumps({"token": tok, "access_token": tok, "expires_in": EXPIRES,
-                           "issued_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+            f.write("%s %s %s\n" % (method, user or "-", " ".join(scopes)))
+        doc = {"access_token": tok, "expires_in": EXPIRES,
+               "issued_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))}
+        if method == "GET":
+            doc["token"] = tok
+        else:
+            # the OAuth2 answer has access_token only, and the scope
+            doc["scope"] = " ".join(scopes)
+        self.reply(200, doc)
+
+    def do_POST(self):
+        if urlparse(self.path).path != "/token" or os.path.exists(os.path.join(DIR, "no-oauth")):
+            self.send_error(404)
+            return
+        n = int(self.headers.get("Content-Length", "0"))
+        if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/x-www-form-urlencoded" \
+                or n > 65536:
+            self.reply(400, {"error": "invalid_request"})
+            return
+        form = parse_qs(self.rfile.read(n).decode(), keep_blank_values=True)
+        one = lambda k: form.get(k, [""])[0]
+        if one("grant_type") != "refresh_token" or not one("client_id"):
+            self.reply(400, {"error": "invalid_request"})
+            return
+        if not REFRESH or one("refresh_token") != REFRESH:
+            self.reply(400, {"error": "invalid_grant"})
+            return
+        scopes = [one("scope")] if one("scope") else []
+        self.issue("POST", USER, one("service"), scopes)
 
 
 ThreadingHTTPServer(("127.0.0.1", PORT), Handler).serve_forever()
