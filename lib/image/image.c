@@ -1066,6 +1066,7 @@ struct run {
 
 static void job_for(struct run *r, size_t i, struct layer_job *job)
 {
+	memset(job, 0, sizeof(*job));
 	job->name = r->names[i];
 	job->digest = r->img->layers[i].digest;
 	job->diff_id = r->img->layers[i].diff_id;

@@ -40,9 +40,14 @@ void fdrange_init(struct fdrange *r, int fd, uint64_t off, uint64_t len,
 struct dec;
 /* Set: inflate with zlib even when ISA-L is built in (tests, benchmarks) */
 extern int image_inflate_zlib;
+/* hash: DEC_HASH_NONE, DEC_HASH_BOTH (blob and diff), or DEC_HASH_DIFF
+ * (the plain bytes only: the source verifies the blob itself) */
+enum { DEC_HASH_NONE = 0, DEC_HASH_BOTH = 1, DEC_HASH_DIFF = 2 };
 int dec_new(struct dec **out, struct rd *in, const char *name, int hash);
 struct rd *dec_rd(struct dec *d);
-/* After the end: "sha256:..." of the compressed and the plain bytes. */
+/* After the end: "sha256:..." of the compressed and the plain bytes
+ * (each "" when not hashed; with DEC_HASH_DIFF a plain stream, being its
+ * own diff, gives "" for both). */
 void dec_digests(struct dec *d, char blob[DRYDOCK_DIGEST_MAX],
 		 char diff[DRYDOCK_DIGEST_MAX]);
 uint64_t dec_in_bytes(const struct dec *d);
@@ -58,6 +63,10 @@ struct layer_job {
 	/* bytes kept by all layers of one read, shared between threads;
 	 * NULL for none (the fs limits still apply) */
 	size_t *kept_total;
+	/* the source verifies the blob's sha256 digest as it streams and
+	 * fails the read at the end on a mismatch (registry transfers):
+	 * layer_read does not hash the compressed bytes a second time */
+	int blob_verified;
 };
 
 /*

@@ -395,11 +395,12 @@ int dec_new(struct dec **out, struct rd *in, const char *name, int hash)
 	d->in = in;
 	d->name = name;
 	d->ibuf = malloc(IN_BUF);
-	if (hash) {
+	if (hash == DEC_HASH_BOTH)
 		d->hin = drydock_hash_new("sha256");
+	if (hash != DEC_HASH_NONE)
 		d->hout = drydock_hash_new("sha256");
-	}
-	if (!d->ibuf || (hash && (!d->hin || !d->hout))) {
+	if (!d->ibuf || (hash == DEC_HASH_BOTH && !d->hin) ||
+	    (hash != DEC_HASH_NONE && !d->hout)) {
 		dec_free(d);
 		return DRYDOCK_ENOMEM;
 	}
@@ -654,7 +655,9 @@ int layer_read(struct rd *in, const struct layer_job *job,
 	memset(&c, 0, sizeof(c));
 	c.err = err;
 	c.buf = malloc(OUT_BUF);
-	if (!c.buf || dec_new(&c.dec, in, job->name, 1) < 0) {
+	if (!c.buf ||
+	    dec_new(&c.dec, in, job->name,
+		    job->blob_verified ? DEC_HASH_DIFF : DEC_HASH_BOTH) < 0) {
 		rc = drydock_err_set(err, DRYDOCK_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -732,6 +735,12 @@ int layer_read(struct rd *in, const struct layer_job *job,
 		goto done;
 digests:
 	dec_digests(c.dec, blob, diff);
+	if (job->blob_verified) {
+		/* the whole stream was read: the source has checked it */
+		snprintf(blob, sizeof(blob), "%s", job->digest);
+		if (!diff[0]) /* a plain stream is its own diff */
+			snprintf(diff, sizeof(diff), "%s", job->digest);
+	}
 	if (job->digest && *job->digest && strcmp(job->digest, blob) != 0) {
 		rc = drydock_err_set(err, DRYDOCK_EDIGEST,
 				     "'%s': blob digest is %s, expected %s",

@@ -424,7 +424,8 @@ static int token_cmp(const struct token *a, const struct token *b)
 int drydock_apk_compare(const char *a, const char *b, int *out,
 			struct drydock_err *err)
 {
-	struct lexer la, lb;
+	/* zeroed: gcc -O3 cannot see that lex() sets suffix before use */
+	struct lexer la = {0}, lb = {0};
 	size_t an, bn;
 	int r;
 
