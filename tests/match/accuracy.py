@@ -21,6 +21,7 @@ the script itself.
   accuracy.py rpm-rebuilds SBOM OSV_DIR... REPORT
   accuracy.py rpm-oval ROOT OVAL REPORT
   accuracy.py oval-sbom OVAL RHEL_MINOR > sbom.json
+  accuracy.py oval-specs OVAL OUTDIR
   accuracy.py rpm-oval-sbom SBOM OVAL REPORT
 """
 import gzip
@@ -1100,22 +1101,19 @@ def cmd_rpm_oval(root, oval_path, report):
     return compare('rpm dir:%s (rhel %s)' % (os.path.basename(root), major), exp, report, OVAL_KEYS)
 
 
-def cmd_oval_sbom(oval_path, minor):
-    """A synthetic CycloneDX SBOM (ACCURACY.md): every binary RPM an
-    'earlier than' test of the OVAL file names (first test in file
-    order), in turn just below its EVR (release + '~acc'), at it, and
-    just above it (release + '.acc1'), x86_64; source RPM names (Trivy's
-    SrcName property) from the definition's '-debugsource' packages
-    (Red Hat names them SRPM-debugsource): the longest one that is the
-    binary's name or a '-' prefix of it and has the binary's EVR (one
-    build), else the binary's own name.
-    Plus, per definition, for the first such source RPM that is also a
-    binary the file names, a '-debuginfo' binary the file does not name,
-    below that binary's EVR: found only through its source RPM name."""
+def oval_packages(oval_path):
+    """The packages of the synthetic inventories (ACCURACY.md): every
+    binary RPM an 'earlier than' test of the OVAL file names, with the
+    EVR of its first test in file order, and its source RPM name from the
+    definition's '-debugsource' packages (Red Hat names them
+    SRPM-debugsource): the longest one that is the binary's name or a '-'
+    prefix of it and has the binary's EVR (one build), else the binary's
+    own name. Returns ({binary: (evr, source)} in file order, the first
+    such source RPM of each definition that is also a binary the file
+    names)."""
     ov = Oval(oval_path)
     first = {}
-    srcs = {}
-    extra = []  # per definition, its first source RPM named by a test
+    extra = []
     for did, adv, plats, cves, tree in ov.definitions():
         tests = list(oval_evr_tests(tree))
         evr = {t[1]: t[2] for t in tests}
@@ -1126,10 +1124,26 @@ def cmd_oval_sbom(oval_path, minor):
         for t in tests:
             if t[1] in first:
                 continue
-            first[t[1]] = t[2]
             cand = [s for s, e in dsrc.items()
                     if (t[1] == s or t[1].startswith(s + '-')) and e == t[2]]
-            srcs[t[1]] = max(cand, key=len) if cand else t[1]
+            first[t[1]] = (t[2], max(cand, key=len) if cand else t[1])
+    for s in extra:
+        if s + '-debuginfo' in first:
+            raise SystemExit('%s-debuginfo is named by the file' % s)
+    return first, extra
+
+
+SHIFT = ('~acc', '', '.acc1')  # just below, at, just above a release
+
+
+def cmd_oval_sbom(oval_path, minor):
+    """A synthetic CycloneDX SBOM (ACCURACY.md) of oval_packages(): each
+    binary in turn just below its EVR (release + '~acc'), at it, and just
+    above it (release + '.acc1'), x86_64, its source RPM as Trivy's
+    SrcName property; plus, per definition, SRPM-debuginfo (a binary the
+    file does not name) below the EVR of the binary named like its
+    source RPM: found only through its source RPM name."""
+    pkgs, extra = oval_packages(oval_path)
     comps = []
 
     def comp(name, e, v, r, src):
@@ -1142,16 +1156,49 @@ def cmd_oval_sbom(oval_path, minor):
         comps.append({'type': 'library', 'name': name, 'version': '%s-%s' % (v, r),
                       'purl': purl, 'bom-ref': purl, 'properties': props})
 
-    for n, name in enumerate(first):
-        e, v, r = rpm_evr(first[name])
-        comp(name, e, v, r + ('~acc', '', '.acc1')[n % 3], srcs[name])
+    for n, (name, (evr, src)) in enumerate(pkgs.items()):
+        e, v, r = rpm_evr(evr)
+        comp(name, e, v, r + SHIFT[n % 3], src)
     for s in extra:
-        if s + '-debuginfo' in first:
-            raise SystemExit('%s-debuginfo is named by the file' % s)
-        e, v, r = rpm_evr(first[s])
+        e, v, r = rpm_evr(pkgs[s][0])
         comp(s + '-debuginfo', e, v, r + '~acc', s)
     json.dump({'bomFormat': 'CycloneDX', 'specVersion': '1.5', 'version': 1,
                'components': comps}, sys.stdout, indent=1)
+    return 0
+
+
+def cmd_oval_specs(oval_path, outdir):
+    """RPM spec files (ACCURACY.md) for a real rpm database of
+    oval_packages(): one spec per (source RPM, EVR), named like the
+    source RPM (so that rpmbuild writes SOURCERPM), whose binary
+    packages are the binaries of that build (the main package only when
+    a binary has the source's name); the builds in turn just below, at
+    and just above the EVR; plus per definition a spec of SRPM-debuginfo
+    alone below the EVR. Packages are empty (no files)."""
+    pkgs, extra = oval_packages(oval_path)
+    groups = {}
+    for name, (evr, src) in pkgs.items():
+        groups.setdefault((src, evr), []).append(name)
+    specs = [(src, evr, SHIFT[n % 3], names) for n, ((src, evr), names) in enumerate(groups.items())]
+    specs += [(s, pkgs[s][0], '~acc', [s + '-debuginfo']) for s in extra]
+    os.makedirs(outdir, exist_ok=True)
+    for n, (src, evr, shift, names) in enumerate(specs):
+        e, v, r = rpm_evr(evr)
+        out = ['Name: ' + src]
+        if e != '0':
+            out.append('Epoch: ' + e)
+        out += ['Version: ' + v, 'Release: ' + r + shift,
+                'Summary: synthetic package of the drydock accuracy test',
+                'License: none', '%description', 'synthetic', '']
+        for b in names:
+            if b != src:
+                out += ['%package -n ' + b, 'Summary: synthetic', '%description -n ' + b,
+                        'synthetic', '']
+        for b in names:
+            out.append('%files' + ('' if b == src else ' -n ' + b))
+        with open(os.path.join(outdir, '%03d-%s.spec' % (n, src)), 'w') as f:
+            f.write('\n'.join(out) + '\n')
+    print('%d specs, %d binary packages' % (len(specs), sum(len(x[3]) for x in specs)))
     return 0
 
 
@@ -1196,6 +1243,8 @@ def main(argv):
         return cmd_rpm_oval(*argv[2:5])
     if cmd == 'oval-sbom':
         return cmd_oval_sbom(*argv[2:4])
+    if cmd == 'oval-specs':
+        return cmd_oval_specs(*argv[2:4])
     if cmd == 'rpm-oval-sbom':
         return cmd_rpm_oval_sbom(*argv[2:5])
     if cmd == 'osv-status':

@@ -359,6 +359,30 @@ part_rpm() {
 	acc rpm-oval-sbom "$T/oval.cdx.json" "$oval" "$T/oval.json" ||
 		fail "OVAL SBOM findings differ"
 	check_can_fail "$T/oval.json" rpm-oval-sbom "$T/oval.cdx.json" "$oval"
+
+	# the same packages as a real rpm database: built (empty) by rpmbuild
+	# and recorded by rpm --justdb into a RHEL 8 tree's rpmdb.sqlite
+	if ! command -v rpmbuild >/dev/null || ! command -v rpm >/dev/null; then
+		echo "SKIP (case 3 only): no rpmbuild"
+		return 0
+	fi
+	acc oval-specs "$oval" "$T/specs" || fail "oval-specs"
+	printf "%s\n" "$T"/specs/*.spec | xargs -P 8 -n 6 rpmbuild -bb --quiet \
+		--target x86_64 --define "_topdir $T/rpmbuild" >"$T/rpmbuild.log" \
+		2>&1 || fail "rpmbuild: $(tail -n 5 "$T/rpmbuild.log")"
+	db="$T/built/var/lib/rpm"
+	mkdir -p "$db" "$T/built/etc"
+	cp "$T/libuuid/etc/os-release" "$T/built/etc/os-release"
+	rpm --dbpath "$db" --initdb 2>"$T/rpm.err" ||
+		fail "rpm --initdb: $(cat "$T/rpm.err")"
+	rpm --dbpath "$db" -i --justdb --nodeps --noscripts --notriggers \
+		--nosignature --nodigest --ignorearch --ignoreos \
+		"$T"/rpmbuild/RPMS/*/*.rpm 2>"$T/rpm.err" ||
+		fail "rpm --justdb: $(cat "$T/rpm.err")"
+	scan "dir:$T/built" --db "$T/rh.db" -f json >"$T/built.json" ||
+		fail "scan of the built rpm database"
+	acc rpm-oval "$T/built" "$oval" "$T/built.json" ||
+		fail "built rpm database findings differ"
 }
 
 case "${1:-}" in
