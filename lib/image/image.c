@@ -1052,6 +1052,7 @@ struct run {
 	void *payload;
 	size_t kept_total;
 	size_t n;
+	int hash_thread; /* more jobs than layers: hash in threads */
 	struct drydock_fs **res;
 	struct drydock_err *errs;
 	int *rcs;
@@ -1073,6 +1074,7 @@ static void job_for(struct run *r, size_t i, struct layer_job *job)
 	job->want = r->want;
 	job->payload = r->payload;
 	job->kept_total = &r->kept_total;
+	job->hash_thread = r->hash_thread;
 }
 
 static int read_src(struct run *r, size_t i);
@@ -1328,6 +1330,8 @@ int drydock_image_read_fs(struct drydock_image *img, struct drydock_fs *fs,
 	jobs = img->jobs > 0 ? img->jobs : ncores();
 	if (jobs > 64)
 		jobs = 64;
+	/* a core no layer will use hashes for one that does */
+	r.hash_thread = (size_t)jobs > r.n;
 	if ((size_t)jobs > r.n)
 		jobs = (int)r.n;
 	r.ahead = (size_t)jobs * 2;

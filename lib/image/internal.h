@@ -51,6 +51,19 @@ struct rd *dec_rd(struct dec *d);
 void dec_digests(struct dec *d, char blob[DRYDOCK_DIGEST_MAX],
 		 char diff[DRYDOCK_DIGEST_MAX]);
 uint64_t dec_in_bytes(const struct dec *d);
+/* Hash in a thread of its own (hashpipe.c) from now on: for a layer read
+ * while a core is idle. 0, or DRYDOCK_ENOMEM (hashing stays inline). */
+int dec_hash_in_thread(struct dec *d);
+
+/* hashpipe.c: a thread feeding two hashes from copies of the bytes. The
+ * hashes stay the caller's; hashpipe_free waits until every byte given is
+ * hashed, so finish the hashes after it. */
+struct drydock_hash;
+struct hashpipe;
+int hashpipe_new(struct hashpipe **out, struct drydock_hash *blob,
+		 struct drydock_hash *diff);
+void hashpipe_update(struct hashpipe *p, int which, const void *data, size_t n);
+void hashpipe_free(struct hashpipe *p);
 void dec_free(struct dec *d);
 
 /* What to check and keep while reading one layer. */
@@ -67,6 +80,8 @@ struct layer_job {
 	 * fails the read at the end on a mismatch (registry transfers):
 	 * layer_read does not hash the compressed bytes a second time */
 	int blob_verified;
+	/* a core is idle (fewer layers than jobs): hash in a thread */
+	int hash_thread;
 };
 
 /*

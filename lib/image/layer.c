@@ -75,6 +75,7 @@ struct dec {
 	const char *name;
 	enum codec codec;
 	struct drydock_hash *hin, *hout;
+	struct hashpipe *pipe; /* NULL: hash inline */
 	unsigned char *ibuf, *obuf;
 	size_t ipos, ilen;
 	int in_eof;
@@ -90,6 +91,19 @@ struct dec {
 	ZSTD_DStream *zs;
 	size_t zs_last; /* last ZSTD_decompressStream hint: 0 at frame end */
 };
+
+/* Feed hash which (0 blob, 1 diff), inline or through the thread. */
+static void dec_hash(struct dec *d, int which, const void *buf, size_t n)
+{
+	struct drydock_hash *h = which ? d->hout : d->hin;
+
+	if (!h)
+		return;
+	if (d->pipe)
+		hashpipe_update(d->pipe, which, buf, n);
+	else
+		drydock_hash_update(h, buf, n);
+}
 
 /* Refill the input buffer when empty. Returns 0, or 1 at the end. */
 static int fill(struct dec *d, struct drydock_err *err)
@@ -110,8 +124,7 @@ static int fill(struct dec *d, struct drydock_err *err)
 	d->ipos = 0;
 	d->ilen = (size_t)got;
 	d->in_total += (uint64_t)got;
-	if (d->hin)
-		drydock_hash_update(d->hin, d->ibuf, d->ilen);
+	dec_hash(d, 0, d->ibuf, d->ilen);
 	return 0;
 }
 
@@ -132,9 +145,7 @@ static int detect(struct dec *d, struct drydock_err *err)
 			d->in_eof = 1;
 			break;
 		}
-		if (d->hin)
-			drydock_hash_update(d->hin, d->ibuf + d->ilen,
-					    (size_t)got);
+		dec_hash(d, 0, d->ibuf + d->ilen, (size_t)got);
 		d->ilen += (size_t)got;
 		d->in_total += (uint64_t)got;
 	}
@@ -379,8 +390,8 @@ static long dec_read(struct rd *r, void *buf, size_t n, struct drydock_err *err)
 				       "(DRYDOCK_MAX_INFLATE_RATIO)",
 				       d->name, DRYDOCK_MAX_INFLATE_RATIO);
 	/* a plain stream is its own diff: hashed once, as the blob */
-	if (d->hout && d->codec != C_PLAIN)
-		drydock_hash_update(d->hout, buf, (size_t)got);
+	if (d->codec != C_PLAIN)
+		dec_hash(d, 1, buf, (size_t)got);
 	return got;
 }
 
@@ -418,10 +429,20 @@ uint64_t dec_in_bytes(const struct dec *d)
 	return d->in_total;
 }
 
+int dec_hash_in_thread(struct dec *d)
+{
+	if (d->pipe || (!d->hin && !d->hout))
+		return 0;
+	return hashpipe_new(&d->pipe, d->hin, d->hout);
+}
+
 void dec_digests(struct dec *d, char blob[DRYDOCK_DIGEST_MAX],
 		 char diff[DRYDOCK_DIGEST_MAX])
 {
 	blob[0] = diff[0] = '\0';
+	/* every byte handed to the thread is hashed before it ends */
+	hashpipe_free(d->pipe);
+	d->pipe = NULL;
 	if (d->hin)
 		drydock_hash_finish(d->hin, blob);
 	if (d->hout && d->codec != C_PLAIN && d->codec != C_UNKNOWN)
@@ -437,6 +458,7 @@ void dec_free(struct dec *d)
 {
 	if (!d)
 		return;
+	hashpipe_free(d->pipe);
 	drydock_hash_free(d->hin);
 	drydock_hash_free(d->hout);
 	free(d->ibuf);
@@ -661,6 +683,9 @@ int layer_read(struct rd *in, const struct layer_job *job,
 		rc = drydock_err_set(err, DRYDOCK_ENOMEM, "out of memory");
 		goto done;
 	}
+	/* no thread: hashing inline is only slower */
+	if (job->hash_thread)
+		(void)dec_hash_in_thread(c.dec);
 	if ((rc = drydock_fs_add_layer(out, NULL, err)) < 0)
 		goto done;
 	rc = 0;
