@@ -344,33 +344,20 @@ static int auths_entry(json_t *v, const char *path, struct creds *out,
 	return rc;
 }
 
-int docker_config_lookup(const char *path, const char *domain,
-			 struct creds *out, char *helper, size_t helpersz,
-			 struct drydock_err *err)
+int docker_config_parse(const char *data, size_t len, const char *path,
+			const char *domain, struct creds *out, char *helper,
+			size_t helpersz, struct drydock_err *err)
 {
-	struct drydock_buf b =
-		DRYDOCK_BUF_INIT(DRYDOCK_MAX_DOCKER_CONFIG_BYTES);
 	json_t *doc, *v;
 	const char *key = NULL;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	helper[0] = '\0';
-	rc = drydock_buf_read_file(&b, path, err);
-	if (rc == DRYDOCK_ENOTFOUND) {
-		drydock_err_clear(err);
-		drydock_buf_release(&b);
-		return 0;
-	}
-	if (rc) {
-		drydock_buf_release(&b);
-		return rc;
-	}
-	doc = drydock_json_load(b.ptr, b.len, DRYDOCK_MAX_DOCKER_CONFIG_BYTES,
+	doc = drydock_json_load(data, len, DRYDOCK_MAX_DOCKER_CONFIG_BYTES,
 				path, err);
-	drydock_buf_release(&b);
 	if (!doc)
-		return err ? err->code : DRYDOCK_ECORRUPT;
+		return err && err->code ? err->code : DRYDOCK_ECORRUPT;
 	if (!json_is_object(doc)) {
 		json_decref(doc);
 		return drydock_err_set(err, DRYDOCK_ECORRUPT,
@@ -392,5 +379,30 @@ int docker_config_lookup(const char *path, const char *domain,
 			rc = auths_entry(v, path, out, err);
 	}
 	json_decref(doc);
+	return rc;
+}
+
+int docker_config_lookup(const char *path, const char *domain,
+			 struct creds *out, char *helper, size_t helpersz,
+			 struct drydock_err *err)
+{
+	struct drydock_buf b =
+		DRYDOCK_BUF_INIT(DRYDOCK_MAX_DOCKER_CONFIG_BYTES);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	helper[0] = '\0';
+	rc = drydock_buf_read_file(&b, path, err);
+	if (rc == DRYDOCK_ENOTFOUND) {
+		drydock_err_clear(err);
+		drydock_buf_release(&b);
+		return 0;
+	}
+	if (!rc)
+		rc = docker_config_parse(b.ptr ? b.ptr : "", b.len, path,
+					 domain, out, helper, helpersz, err);
+	if (b.ptr)
+		OPENSSL_cleanse(b.ptr, b.len);
+	drydock_buf_release(&b);
 	return rc;
 }

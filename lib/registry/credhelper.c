@@ -265,6 +265,13 @@ static int reap(pid_t pid, long long deadline, int kill_now, int *status)
 int cred_helper_get(const char *helper, const char *server, struct creds *out,
 		    struct drydock_err *err)
 {
+	return cred_helper_run(helper, server, DRYDOCK_CRED_HELPER_TIMEOUT_MS,
+			       out, err);
+}
+
+int cred_helper_run(const char *helper, const char *server, int timeout_ms,
+		    struct creds *out, struct drydock_err *err)
+{
 	struct drydock_buf reply =
 		DRYDOCK_BUF_INIT(DRYDOCK_MAX_CRED_HELPER_REPLY_BYTES);
 	char prog[PROG_MAX], line[200];
@@ -303,7 +310,7 @@ int cred_helper_get(const char *helper, const char *server, struct creds *out,
 				     prog, server, strerror(e));
 		goto out;
 	}
-	deadline = now_ms() + DRYDOCK_CRED_HELPER_TIMEOUT_MS;
+	deadline = now_ms() + timeout_ms;
 	/* the address is short: it fits in the socket buffer, so send does
 	 * not block; a helper that ignores it is judged by its answer */
 	(void)!send(in[0], server, strlen(server), MSG_NOSIGNAL);
@@ -322,9 +329,8 @@ int cred_helper_get(const char *helper, const char *server, struct creds *out,
 	if (rc == DRYDOCK_ETIMEOUT || (!rc && e == DRYDOCK_ETIMEOUT)) {
 		rc = drydock_err_set(err, DRYDOCK_ETIMEOUT,
 				     "'%s': credential helper for '%s' did not "
-				     "answer within %d s",
-				     prog, server,
-				     DRYDOCK_CRED_HELPER_TIMEOUT_MS / 1000);
+				     "answer within %d ms",
+				     prog, server, timeout_ms);
 		goto out;
 	}
 	if (rc == DRYDOCK_ELIMIT) {

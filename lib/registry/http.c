@@ -902,6 +902,8 @@ int http_do(struct drydock_registry *reg, struct req *rq,
 	}
 out:
 	free(auth);
+	rq->anonymous =
+		rq->status == 401 && !reg->username && !reg->identity_token;
 	if (rc)
 		drydock_buf_release(&rq->errbody);
 	return rc;
@@ -934,9 +936,11 @@ int http_status_error(const struct req *rq, struct drydock_err *err)
 	default:
 		dc = DRYDOCK_ERROR;
 	}
-	drydock_err_set(err, dc, "'%s': HTTP %ld%s%.60s%s%.200s", rq->name,
+	drydock_err_set(err, dc, "'%s': HTTP %ld%s%.60s%s%.200s%s", rq->name,
 			rq->status, code ? " " : "", code ? code : "",
-			msg ? ": " : "", msg ? msg : "");
+			msg ? ": " : "", msg ? msg : "",
+			rq->anonymous ? " (no credentials for this registry)"
+				      : "");
 	json_decref(doc);
 	return dc;
 }

@@ -80,6 +80,7 @@ struct req {
 	char retry_after[128];
 	char oci_subject[DRYDOCK_DIGEST_MAX];
 	char range[128];
+	int anonymous; /* the 401 came with no credentials to offer */
 	long long content_length;
 	/* internal */
 	struct drydock_buf errbody;
@@ -148,6 +149,12 @@ int docker_config_lookup(const char *path, const char *domain,
 			 struct creds *out, char *helper, size_t helpersz,
 			 struct drydock_err *err);
 
+/* docker_config_lookup on the config's len bytes in data; path names it
+ * in errors. */
+int docker_config_parse(const char *data, size_t len, const char *path,
+			const char *domain, struct creds *out, char *helper,
+			size_t helpersz, struct drydock_err *err);
+
 /*
  * Parse len bytes of a credential helper's reply to "get"
  * ({"ServerURL","Username","Secret"}) into out (caller frees with
@@ -168,6 +175,9 @@ int cred_helper_parse(const char *helper, const char *reply, size_t len,
  */
 int cred_helper_get(const char *helper, const char *server, struct creds *out,
 		    struct drydock_err *err);
+/* cred_helper_get with a deadline of timeout_ms (for the tests) */
+int cred_helper_run(const char *helper, const char *server, int timeout_ms,
+		    struct creds *out, struct drydock_err *err);
 
 /* repo URL helper: base + "/v2/" + repo + "/" + what */
 int registry_url(const struct drydock_registry *reg, struct drydock_buf *b,

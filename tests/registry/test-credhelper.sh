@@ -145,7 +145,7 @@ store drydocktest "{}"
 reset_logs
 expect_exit 2 "$DRYDOCK" image digest --insecure "$R/team/tiny:app"
 expect_one_line_error
-grep -q "401" "$T/err" || fail "no 401 when anonymous: $(cat "$T/err")"
+grep -q "HTTP 401.*(no credentials for this registry)" "$T/err" || fail "no 401 when anonymous: $(cat "$T/err")"
 grep -q "drydocktest" "$T/err" && fail "not found reported as a helper failure: $(cat "$T/err")"
 [ "$(cat "$T/creds/calls.log")" = "drydocktest get $R" ] || fail "helper calls: $(cat "$T/creds/calls.log")"
 grep -q "^GET - repository:team/tiny:pull" "$T/r/token.count" || fail "token request not anonymous: $(cat "$T/r/token.count")"

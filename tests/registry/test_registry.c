@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -559,6 +561,120 @@ static void test_registry__helper_reply(void **state)
 	free(big);
 }
 
+/* Write an executable docker-credential-NAME into dir. */
+static void write_helper(const char *dir, const char *name, const char *body)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/docker-credential-%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "#!/bin/sh\n%s\n", body);
+	fclose(f);
+	assert_int_equal(chmod(path, 0755), 0);
+}
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Running helpers: the server address on stdin, "not found", failures
+ * naming the helper, and the bounds (a helper that hangs, before or after
+ * closing its output, is killed at the deadline; one that talks too much
+ * is cut off).
+ */
+static void test_registry__helper_run(void **state)
+{
+	char dir[] = "/tmp/drydock-helpers-XXXXXX", path[8192], cmd[4200];
+	const char *old = getenv("PATH");
+	struct drydock_err err;
+	struct creds c;
+	long long t0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s:%s", dir, old ? old : "/usr/bin:/bin");
+	assert_int_equal(setenv("PATH", path, 1), 0);
+	write_helper(dir, "echo",
+		     "[ \"$1\" = get ] || exit 9\n"
+		     "s=$(cat)\n"
+		     "printf '{\"ServerURL\":\"%s\",\"Username\":\"u-%s\","
+		     "\"Secret\":\"p\"}' \"$s\" \"$s\"");
+	write_helper(dir, "deaf",
+		     "printf '{\"Username\":\"<token>\",\"Secret\":\"rt\"}'");
+	write_helper(dir, "none",
+		     "cat >/dev/null\n"
+		     "echo 'credentials not found in native keychain'\nexit 1");
+	write_helper(dir, "fails",
+		     "echo 'error getting credentials: locked' >&2\n"
+		     "printf 'keychain\\tis locked\\nsecond line\\n'\nexit 4");
+	write_helper(dir, "hangs", "exec sleep 30");
+	write_helper(dir, "lingers", "exec >&-\nexec sleep 30");
+	write_helper(dir, "chatty", "head -c 200000 /dev/zero | tr '\\0' a");
+	write_helper(dir, "dies", "kill -9 $$");
+
+	drydock_err_clear(&err);
+	assert_int_equal(
+		cred_helper_run("echo", "127.0.0.1:5000", 10000, &c, &err), 0);
+	assert_string_equal(c.username, "u-127.0.0.1:5000");
+	assert_string_equal(c.password, "p");
+	creds_free(&c);
+	/* a helper that does not read its input (no SIGPIPE for us) */
+	assert_int_equal(cred_helper_run("deaf", "https://index.docker.io/v1/",
+					 10000, &c, &err),
+			 0);
+	assert_string_equal(c.identity_token, "rt");
+	creds_free(&c);
+	assert_int_equal(cred_helper_run("none", "ghcr.io", 10000, &c, &err),
+			 0);
+	assert_null(c.username);
+	assert_null(c.identity_token);
+
+	assert_int_equal(cred_helper_run("fails", "ghcr.io", 10000, &c, &err),
+			 DRYDOCK_EAUTH);
+	assert_string_equal(err.msg,
+			    "'docker-credential-fails': credential helper for "
+			    "'ghcr.io' failed with exit status 4: keychain is "
+			    "locked");
+	drydock_err_clear(&err);
+	assert_int_equal(cred_helper_run("dies", "ghcr.io", 10000, &c, &err),
+			 DRYDOCK_EAUTH);
+	assert_non_null(strstr(err.msg, "killed by signal 9"));
+	drydock_err_clear(&err);
+	assert_int_equal(cred_helper_run("absent", "ghcr.io", 10000, &c, &err),
+			 DRYDOCK_EAUTH);
+	assert_non_null(strstr(err.msg, "'docker-credential-absent'"));
+	assert_non_null(strstr(err.msg, "not found in PATH"));
+
+	t0 = mono_ms();
+	drydock_err_clear(&err);
+	assert_int_equal(cred_helper_run("hangs", "ghcr.io", 300, &c, &err),
+			 DRYDOCK_ETIMEOUT);
+	assert_non_null(strstr(err.msg, "'docker-credential-hangs'"));
+	drydock_err_clear(&err);
+	assert_int_equal(cred_helper_run("lingers", "ghcr.io", 300, &c, &err),
+			 DRYDOCK_ETIMEOUT);
+	assert_true(mono_ms() - t0 < 5000);
+	drydock_err_clear(&err);
+	assert_int_equal(cred_helper_run("chatty", "ghcr.io", 10000, &c, &err),
+			 DRYDOCK_ELIMIT);
+	assert_non_null(strstr(err.msg, "'docker-credential-chatty'"));
+	assert_int_equal(
+		cred_helper_run("../chatty", "ghcr.io", 10000, &c, &err),
+		DRYDOCK_EUSAGE);
+
+	if (old)
+		setenv("PATH", old, 1);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void read_data(struct drydock_buf *b, const char *rel)
 {
 	char path[4096];
@@ -684,6 +800,7 @@ int main(void)
 		cmocka_unit_test(test_registry__identity_token_config),
 		cmocka_unit_test(test_registry__bad_helper_config),
 		cmocka_unit_test(test_registry__helper_reply),
+		cmocka_unit_test(test_registry__helper_run),
 		cmocka_unit_test(test_registry__pick_platform),
 		cmocka_unit_test(test_registry__referrers_tag),
 		cmocka_unit_test(test_registry__opts_bounds),
