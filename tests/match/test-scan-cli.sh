@@ -77,6 +77,27 @@ expect_exit 2 "$DRYDOCK" scan --db "$T/db" --fail-on severe "dir:$T/root"
 expect_exit 2 "$DRYDOCK" scan --db "$T/db" "oci:$T/missing"
 expect_one_line_error
 
+# another tool's SBOM (Trivy's CycloneDX and SPDX of the bookworm minbase
+# skeleton, tests/data/report/NOTICE.md): the report's packages are the
+# 88 that Debian's own dpkg-query printed for that tree, with their source
+# names and versions, matched in debian:12
+"$DRYDOCK" db import --db "$T/deb.db" \
+	"$D/feeds/debian-tracker/vunnel-tracker-json-extract.json" >/dev/null ||
+	fail "db import debian"
+for doc in trivy-minbase.cdx.json trivy-minbase.spdx.json; do
+	"$DRYDOCK" scan --db "$T/deb.db" -f json "sbom:$D/report/peer/$doc" \
+		>"$T/peer.json" 2>"$T/err" || fail "scan sbom:$doc: $(cat "$T/err")"
+	python3 -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+assert d["os"]["namespace"] == "debian:12", d["os"]
+got = sorted((p["name"], p["version"], p["source_name"] or p["name"],
+              p["source_version"] or p["version"]) for p in d["packages"])
+want = sorted(tuple(l.split("\t")[i] for i in (0, 1, 3, 4))
+              for l in open(sys.argv[2]).read().splitlines())
+assert got == want, [x for x in got if x not in want][:5] + [x for x in want if x not in got][:5]' \
+		"$T/peer.json" "$D/report/minbase/dpkg-query.tsv" || fail "sbom:$doc packages differ from dpkg-query"
+done
+
 # the end-of-life check follows --today (3.20 ends 2026-04-01): the same
 # image and database give the same report on any day
 for day in 2025-01-01:false 2026-04-02:true; do
