@@ -200,14 +200,43 @@ static int spawn_helper(const char *prog, int in_fd, int out_fd, pid_t *pid)
 	return e;
 }
 
-/*
- * Read the helper's stdout until EOF, the size limit or the deadline.
- * Returns 0 at EOF, DRYDOCK_ELIMIT, DRYDOCK_ETIMEOUT or DRYDOCK_EIO.
- */
-static int read_reply(int fd, struct drydock_buf *b, long long deadline)
+/* Append what fd holds now, without waiting; 0 or a code. */
+static int drain(int fd, struct drydock_buf *b)
 {
 	char chunk[4096];
 
+	for (;;) {
+		struct pollfd pfd = {fd, POLLIN, 0};
+		ssize_t n;
+		int r = poll(&pfd, 1, 0);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? DRYDOCK_EIO : 0;
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? DRYDOCK_EIO : 0;
+		if (drydock_buf_put(b, chunk, (size_t)n))
+			return DRYDOCK_ELIMIT;
+	}
+}
+
+/*
+ * Read the helper's stdout until EOF, the size limit or the deadline.
+ * The helper's exit also ends it (what is in the pipe then is read): a
+ * process it left behind may hold the pipe open. *exited is set when
+ * pid was reaped here, with its *status. Returns 0, DRYDOCK_ELIMIT,
+ * DRYDOCK_ETIMEOUT or DRYDOCK_EIO.
+ */
+static int read_reply(int fd, struct drydock_buf *b, long long deadline,
+		      pid_t pid, int *exited, int *status)
+{
+	char chunk[4096];
+
+	*exited = 0;
 	for (;;) {
 		struct pollfd pfd = {fd, POLLIN, 0};
 		long long left = deadline - now_ms();
@@ -216,13 +245,18 @@ static int read_reply(int fd, struct drydock_buf *b, long long deadline)
 
 		if (left <= 0)
 			return DRYDOCK_ETIMEOUT;
-		r = poll(&pfd, 1, left > 1000000 ? 1000000 : (int)left);
+		r = poll(&pfd, 1, left > 100 ? 100 : (int)left);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
 			return DRYDOCK_EIO;
-		if (!r)
-			continue; /* the deadline check above ends it */
+		if (!r) {
+			if (waitpid(pid, status, WNOHANG) == pid) {
+				*exited = 1;
+				return drain(fd, b);
+			}
+			continue;
+		}
 		n = read(fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -278,7 +312,7 @@ int cred_helper_run(const char *helper, const char *server, int timeout_ms,
 	int in[2] = {-1, -1}, outp[2] = {-1, -1};
 	long long deadline;
 	pid_t pid;
-	int e, rc = 0, status = 0;
+	int e, rc = 0, status = 0, exited = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!cred_helper_name_valid(helper))
@@ -316,9 +350,9 @@ int cred_helper_run(const char *helper, const char *server, int timeout_ms,
 	(void)!send(in[0], server, strlen(server), MSG_NOSIGNAL);
 	shutdown(in[0], SHUT_WR);
 	close_fd(&in[0]);
-	rc = read_reply(outp[0], &reply, deadline);
+	rc = read_reply(outp[0], &reply, deadline, pid, &exited, &status);
 	close_fd(&outp[0]);
-	e = reap(pid, deadline, rc != 0, &status);
+	e = exited ? 0 : reap(pid, deadline, rc != 0, &status);
 	if (!rc && e == DRYDOCK_EIO) {
 		rc = drydock_err_set(err, DRYDOCK_EIO,
 				     "'%s': cannot wait for the credential "

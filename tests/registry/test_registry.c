@@ -618,6 +618,11 @@ static void test_registry__helper_run(void **state)
 	write_helper(dir, "lingers", "exec >&-\nexec sleep 30");
 	write_helper(dir, "chatty", "head -c 200000 /dev/zero | tr '\\0' a");
 	write_helper(dir, "dies", "kill -9 $$");
+	/* answers, but leaves a process holding its stdout open */
+	write_helper(dir, "forks",
+		     "cat >/dev/null\n"
+		     "printf '{\"Username\":\"f\",\"Secret\":\"s\"}'\n"
+		     "sleep 5 &");
 
 	drydock_err_clear(&err);
 	assert_int_equal(
@@ -630,6 +635,12 @@ static void test_registry__helper_run(void **state)
 					 10000, &c, &err),
 			 0);
 	assert_string_equal(c.identity_token, "rt");
+	creds_free(&c);
+	t0 = mono_ms();
+	assert_int_equal(cred_helper_run("forks", "ghcr.io", 10000, &c, &err),
+			 0);
+	assert_true(mono_ms() - t0 < 4000);
+	assert_string_equal(c.username, "f");
 	creds_free(&c);
 	assert_int_equal(cred_helper_run("none", "ghcr.io", 10000, &c, &err),
 			 0);
