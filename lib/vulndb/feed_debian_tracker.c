@@ -208,6 +208,8 @@ static int detect(const char *head, size_t len, const char *path)
 	size_t i = 0;
 
 	(void)path;
+	if (!head)
+		return 0;
 	while (i < len && (head[i] == ' ' || head[i] == '\t' ||
 			   head[i] == '\r' || head[i] == '\n'))
 		i++;
