@@ -14,7 +14,7 @@
 #define REGISTRY_CLI_OPTS                                                      \
 	{"username", 0, "USER",                                                \
 	 "registry user name (else DRYDOCK_REGISTRY_USERNAME, then the "       \
-	 "docker config)"},                                                    \
+	 "docker config: credHelpers, credsStore, auths)"},                    \
 		{"password", 0, "PASS",                                        \
 		 "registry password or token (else "                           \
 		 "DRYDOCK_REGISTRY_PASSWORD)"},                                \
