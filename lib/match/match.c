@@ -98,10 +98,88 @@ static enum drydock_version_type vtype_of(const struct drydock_pkg *p)
 	}
 }
 
+/*
+ * What one drydock_match_inventory has read from the database: the
+ * advisories of each (namespace, package name) and the record of each
+ * vulnerability id. Binary packages of one source package ask for the
+ * same advisories, and one vulnerability is found in many packages; the
+ * database does not change under an open handle, so each is read once.
+ * A string-keyed open-addressing table; cap is a power of two.
+ */
+struct memo_slot {
+	char *key; /* "LEN:NAMESPACENAME" (lookups) or the id (records) */
+	struct drydock_advisory_list list;
+	struct drydock_vuln *vuln; /* NULL: no record for the id */
+	int rc;			   /* the record lookup's result */
+};
+
+struct memo {
+	struct memo_slot *slots;
+	size_t cap, n;
+};
+
+static size_t hash_str(const char *s)
+{
+	size_t h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static struct memo_slot *memo_probe(struct memo_slot *slots, size_t cap,
+				    const char *key)
+{
+	size_t i = hash_str(key) & (cap - 1);
+
+	while (slots[i].key && strcmp(slots[i].key, key))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+/*
+ * The slot of key, a new empty one (key NULL) when absent; the caller
+ * fills a new slot's key. NULL when out of memory.
+ */
+static struct memo_slot *memo_get(struct memo *m, const char *key)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 256, i;
+		struct memo_slot *ns = calloc(ncap, sizeof(*ns));
+
+		if (!ns)
+			return NULL;
+		for (i = 0; i < m->cap; i++)
+			if (m->slots[i].key)
+				*memo_probe(ns, ncap, m->slots[i].key) =
+					m->slots[i];
+		free(m->slots);
+		m->slots = ns;
+		m->cap = ncap;
+	}
+	return memo_probe(m->slots, m->cap, key);
+}
+
+static void memo_free(struct memo *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++) {
+		if (!m->slots[i].key)
+			continue;
+		free(m->slots[i].key);
+		drydock_advisory_list_release(&m->slots[i].list);
+		drydock_vulndb_vuln_free(m->slots[i].vuln);
+	}
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
 struct ctx {
 	struct drydock_match_result *r;
 	const struct drydock_inventory *inv;
 	struct drydock_vulndb *db;
+	struct memo lookups, vulns;
 	size_t pkg;
 	const char *installed;
 	enum drydock_version_type vt;
@@ -367,21 +445,35 @@ static int enrich(struct ctx *c, struct drydock_finding *f)
 {
 	struct drydock_vuln *v = NULL;
 	const struct drydock_cvss *best = NULL;
-	struct drydock_err e;
+	struct drydock_err e = {0};
+	struct memo_slot *slot;
 	size_t i;
 	int rc;
 
-	rc = drydock_vulndb_vuln(c->db, f->id, &v, &e);
+	slot = memo_get(&c->vulns, f->id);
+	if (!slot)
+		return drydock_err_set(c->err, DRYDOCK_ENOMEM, "out of memory");
+	if (!slot->key) {
+		if (!(slot->key = strdup(f->id)))
+			return drydock_err_set(c->err, DRYDOCK_ENOMEM,
+					       "out of memory");
+		c->vulns.n++;
+		slot->rc = drydock_vulndb_vuln(c->db, f->id, &slot->vuln, &e);
+		if (slot->rc && slot->rc != DRYDOCK_ENOTFOUND) {
+			if (c->err)
+				*c->err = e;
+			return slot->rc;
+		}
+	}
+	rc = slot->rc;
+	v = slot->vuln;
 	if (rc == DRYDOCK_ENOTFOUND) {
 		if (!f->severity)
 			f->severity = strdup("unknown");
 		return 0;
 	}
-	if (rc) {
-		if (c->err)
-			*c->err = e;
+	if (rc)
 		return rc;
-	}
 	f->title = xstrdup(v->title);
 	f->description = xstrdup(v->description);
 	f->aliases = strv_dup(v->aliases);
@@ -417,7 +509,6 @@ static int enrich(struct ctx *c, struct drydock_finding *f)
 		f->severity_source =
 			xstrdup(best && best->source ? best->source : NULL);
 	}
-	drydock_vulndb_vuln_free(v);
 	return 0;
 }
 
@@ -539,6 +630,42 @@ static void rebuild_namespace(const struct drydock_os *os, char *out,
 			 os->version);
 }
 
+/* Call on_advisory for each advisory of name in ns (read once per
+ * match). */
+static int lookup(struct ctx *c, const char *ns, const char *name,
+		  struct drydock_err *err)
+{
+	struct memo_slot *slot;
+	char key[600];
+	size_t i;
+	int rc;
+
+	/* the namespace's length first: no two (ns, name) share a key */
+	if ((size_t)snprintf(key, sizeof(key), "%zu:%s%s", strlen(ns), ns,
+			     name) >= sizeof(key))
+		return drydock_vulndb_lookup(c->db, ns, name, on_advisory, c,
+					     err);
+	slot = memo_get(&c->lookups, key);
+	if (!slot)
+		return drydock_err_set(err, DRYDOCK_ENOMEM, "out of memory");
+	if (!slot->key) {
+		rc = drydock_vulndb_lookup_list(c->db, ns, name, &slot->list,
+						err);
+		if (rc)
+			return rc;
+		if (!(slot->key = strdup(key))) {
+			drydock_advisory_list_release(&slot->list);
+			return drydock_err_set(err, DRYDOCK_ENOMEM,
+					       "out of memory");
+		}
+		c->lookups.n++;
+	}
+	for (i = 0; i < slot->list.n; i++)
+		if ((rc = on_advisory(c, &slot->list.items[i])))
+			return rc;
+	return 0;
+}
+
 /* Look package p up by its source name, then its binary name, in ns. */
 static int lookup_package(struct ctx *c, const struct drydock_pkg *p,
 			  const char *ns, struct drydock_err *err)
@@ -546,8 +673,7 @@ static int lookup_package(struct ctx *c, const struct drydock_pkg *p,
 	int rc;
 
 	if (p->src_name) {
-		rc = drydock_vulndb_lookup(c->db, ns, p->src_name, on_advisory,
-					   c, err);
+		rc = lookup(c, ns, p->src_name, err);
 		if (rc)
 			return rc;
 	}
@@ -558,8 +684,7 @@ static int lookup_package(struct ctx *c, const struct drydock_pkg *p,
 
 		if (p->type == DRYDOCK_PKG_DEB)
 			c->installed = p->version;
-		rc = drydock_vulndb_lookup(c->db, ns, p->name, on_advisory, c,
-					   err);
+		rc = lookup(c, ns, p->name, err);
 		c->installed = saved;
 		if (rc)
 			return rc;
@@ -599,7 +724,8 @@ int drydock_match_inventory(struct drydock_match_result *r,
 	if (!r->namespace_[0])
 		return 0;
 	rebuild_namespace(&inv->os, ns2, sizeof(ns2));
-	for (i = 0; i < inv->npkgs; i++) {
+	rc = 0;
+	for (i = 0; i < inv->npkgs && !rc; i++) {
 		const struct drydock_pkg *p = &inv->pkgs[i];
 		char vbuf[512];
 
@@ -610,17 +736,15 @@ int drydock_match_inventory(struct drydock_match_result *r,
 		rc = lookup_package(&c, p, r->namespace_, err);
 		if (!rc && ns2[0])
 			rc = lookup_package(&c, p, ns2, err);
-		if (rc)
-			return rc;
-		for (k = first; k < r->n; k++) {
+		for (k = first; !rc && k < r->n; k++)
 			rc = enrich(&c, &r->findings[k]);
-			if (rc)
-				return rc;
-		}
-		rc = fold_aliases(r, first);
-		if (rc)
-			return drydock_err_set(err, rc, "out of memory");
+		if (!rc && (rc = fold_aliases(r, first)))
+			drydock_err_set(err, rc, "out of memory");
 	}
+	memo_free(&c.lookups);
+	memo_free(&c.vulns);
+	if (rc)
+		return rc;
 	drydock_match_sort(r, inv);
 	return 0;
 }

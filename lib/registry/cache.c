@@ -37,6 +37,8 @@
 #include "drydock/strnum.h"
 
 #define MAGIC "drydock-layer-cache 1\n"
+/* How recent a use need not be stamped again (microseconds). */
+#define CACHE_TOUCH_US 60000000LL
 
 struct drydock_cache {
 	char dir[4096];
@@ -359,10 +361,17 @@ int drydock_cache_get_layer(struct drydock_cache *c, const char *diff_id,
 		drop(c, key);
 		goto out;
 	}
-	if (sqlite3_prepare_v2(c->db,
-			       "UPDATE entries SET last_used = ? WHERE key = ?",
-			       -1, &st, NULL) == SQLITE_OK) {
+	/* Stamp the use for LRU eviction, unless the entry was used in the
+	 * last minute: a repeated scan then writes nothing to the index (no
+	 * WAL frames, so no checkpoint and fsyncs at close), and the LRU
+	 * order is off by at most that minute. */
+	if (sqlite3_prepare_v2(
+		    c->db,
+		    "UPDATE entries SET last_used = ?1 WHERE key = ?2 "
+		    "AND last_used < ?1 - ?3",
+		    -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, now_us());
+		sqlite3_bind_int64(st, 3, CACHE_TOUCH_US);
 		sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
 		sqlite3_step(st);
 	}

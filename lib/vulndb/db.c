@@ -34,6 +34,10 @@ struct drydock_vulndb {
 	uint64_t nadv, nvuln;
 	sqlite3_stmt *q_lookup;
 	sqlite3_stmt *q_meta;
+	/* drydock_vulndb_vuln's queries, prepared on first use: a scan asks
+	 * for every finding's record, and preparing costs more than the
+	 * lookup itself */
+	sqlite3_stmt *q_vuln, *q_alias, *q_ref, *q_cvss;
 	char *meta_val;
 };
 
@@ -237,6 +241,10 @@ void drydock_vulndb_close(struct drydock_vulndb *db)
 		return;
 	sqlite3_finalize(db->q_lookup);
 	sqlite3_finalize(db->q_meta);
+	sqlite3_finalize(db->q_vuln);
+	sqlite3_finalize(db->q_alias);
+	sqlite3_finalize(db->q_ref);
+	sqlite3_finalize(db->q_cvss);
 	if (db->db)
 		sqlite3_close(db->db);
 	for (i = 0; i < db->nsources; i++) {
@@ -530,11 +538,32 @@ static int source_rank(const struct drydock_vulndb *db, long long id)
 	return 3;
 }
 
-/* Collect the first column of a one-parameter query as a NULL-ended
- * array. */
+/* The statement in *slot, prepared from sql on first use (kept until
+ * drydock_vulndb_close). NULL when it does not prepare. */
+static sqlite3_stmt *stmt(struct drydock_vulndb *db, sqlite3_stmt **slot,
+			  const char *sql)
+{
+	if (!*slot &&
+	    sqlite3_prepare_v3(db->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot,
+			       NULL) != SQLITE_OK) {
+		sqlite3_finalize(*slot);
+		*slot = NULL;
+	}
+	return *slot;
+}
+
+/* Ready a kept statement for its next use. */
+static void stmt_done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* Collect the first column of a one-parameter query (kept in *slot) as a
+ * NULL-ended array. */
 static int strings_of(struct drydock_vulndb *db, struct vuln_holder *h,
-		      const char *sql, const char *id, const char ***out,
-		      struct drydock_err *err)
+		      sqlite3_stmt **slot, const char *sql, const char *id,
+		      const char ***out, struct drydock_err *err)
 {
 	sqlite3_stmt *st;
 	size_t n = 0, cap = 8;
@@ -543,7 +572,7 @@ static int strings_of(struct drydock_vulndb *db, struct vuln_holder *h,
 
 	if (!arr)
 		return drydock_err_set(err, DRYDOCK_ENOMEM, "out of memory");
-	if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK) {
+	if (!(st = stmt(db, slot, sql))) {
 		free(arr);
 		return db_err(db, err, "cannot query vulnerability");
 	}
@@ -563,7 +592,7 @@ static int strings_of(struct drydock_vulndb *db, struct vuln_holder *h,
 		if (arr[n])
 			n++;
 	}
-	sqlite3_finalize(st);
+	stmt_done(st);
 	arr[n] = NULL;
 	*out = arr;
 	if (rc != SQLITE_DONE)
@@ -586,10 +615,9 @@ int drydock_vulndb_vuln(struct drydock_vulndb *db, const char *id,
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return drydock_err_set(err, DRYDOCK_ENOMEM, "out of memory");
-	if (sqlite3_prepare_v2(db->db,
-			       "SELECT title, description, published, "
-			       "modified, source_id FROM vuln WHERE id = ?",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (!(st = stmt(db, &db->q_vuln,
+			"SELECT title, description, published, "
+			"modified, source_id FROM vuln WHERE id = ?"))) {
 		drydock_vulndb_vuln_free(&h->v);
 		return db_err(db, err, "cannot query vulnerability");
 	}
@@ -614,7 +642,7 @@ int drydock_vulndb_vuln(struct drydock_vulndb *db, const char *id,
 			drydock_buf_putc(&srcs, ',');
 		drydock_buf_puts(&srcs, source_name(db, sid));
 	}
-	sqlite3_finalize(st);
+	stmt_done(st);
 	if (rc != SQLITE_DONE) {
 		drydock_buf_release(&srcs);
 		drydock_vulndb_vuln_free(&h->v);
@@ -630,21 +658,19 @@ int drydock_vulndb_vuln(struct drydock_vulndb *db, const char *id,
 	h->v.id = keep(h, id);
 	h->v.data_source = keep(h, srcs.ptr ? srcs.ptr : "");
 	drydock_buf_release(&srcs);
-	rc = strings_of(db, h,
+	rc = strings_of(db, h, &db->q_alias,
 			"SELECT DISTINCT alias FROM vuln_alias WHERE "
 			"vuln_id = ? ORDER BY alias",
 			id, &h->aliases, err);
 	if (!rc)
-		rc = strings_of(db, h,
+		rc = strings_of(db, h, &db->q_ref,
 				"SELECT DISTINCT url FROM vuln_ref WHERE "
 				"vuln_id = ? ORDER BY url",
 				id, &h->refs, err);
-	if (!rc &&
-	    sqlite3_prepare_v2(db->db,
+	if (!rc && !(st = stmt(db, &db->q_cvss,
 			       "SELECT DISTINCT rater, version, vector, score, "
 			       "severity FROM vuln_cvss WHERE vuln_id = ? "
-			       "ORDER BY rater, version DESC, vector",
-			       -1, &st, NULL) != SQLITE_OK)
+			       "ORDER BY rater, version DESC, vector")))
 		rc = db_err(db, err, "cannot query vulnerability");
 	if (!rc) {
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -670,7 +696,7 @@ int drydock_vulndb_vuln(struct drydock_vulndb *db, const char *id,
 					   : sqlite3_column_double(st, 3);
 			c->severity = keep(h, col(st, 4));
 		}
-		sqlite3_finalize(st);
+		stmt_done(st);
 		rc = rc == SQLITE_DONE ? 0
 				       : drydock_err_set(err, DRYDOCK_ERROR,
 							 "'%s': cannot query "

@@ -221,6 +221,43 @@ static void test_match__deb_source_rules(void **state)
 	drydock_inventory_free(&inv);
 }
 
+/* Binary packages of one source, at different versions: each is compared
+ * with its own source version (the advisories and vulnerability records
+ * are read from the database once per match and reused). */
+static void test_match__shared_source(void **state)
+{
+	struct drydock_inventory inv;
+	struct drydock_match_result r;
+	char got[512];
+	size_t i;
+
+	(void)state;
+	drydock_inventory_init(&inv);
+	pkg(&inv, DRYDOCK_PKG_DEB, "openssl", "3.0.13-1~deb12u1", NULL, NULL,
+	    -1);
+	pkg(&inv, DRYDOCK_PKG_DEB, "libssl3", "3.0.11-1~deb12u2", "openssl",
+	    "3.0.11-1~deb12u2", -1);
+	pkg(&inv, DRYDOCK_PKG_DEB, "libssl-dev", "3.0.11-1~deb12u2+b1",
+	    "openssl", "3.0.11-1~deb12u2", -1);
+	run(&inv, "debian", "12", &r);
+	ids(&r, got, sizeof(got));
+	/* libssl-dev and libssl3 (sorted by name first) as in
+	 * deb_source_rules; openssl is at CVE-0001-0001's fixed version */
+	assert_string_equal(got, "CVE-0001-0006 CVE-0001-0001 CVE-0001-0003 "
+				 "CVE-0001-0006 CVE-0001-0001 CVE-0001-0003 "
+				 "CVE-0001-0006 CVE-0001-0003");
+	for (i = 0; i < r.n; i++)
+		assert_int_equal(r.findings[i].pkg, i < 3 ? 0 : i < 6 ? 1 : 2);
+	assert_string_equal(inv.pkgs[2].name, "openssl");
+	for (i = 0; i < r.n; i += 3) {
+		assert_string_equal(r.findings[i].title, "a title from NVD");
+		assert_string_equal(r.findings[i].severity, "critical");
+		assert_string_equal(r.findings[i].severity_source, "nvd");
+	}
+	drydock_match_result_free(&r);
+	drydock_inventory_free(&inv);
+}
+
 static void test_match__fold_aliases(void **state)
 {
 	struct drydock_inventory inv;
@@ -480,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_match__bad_ignore_file),
 		cmocka_unit_test(test_match__namespaces),
 		cmocka_unit_test(test_match__fold_aliases),
+		cmocka_unit_test(test_match__shared_source),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
