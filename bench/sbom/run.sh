@@ -15,56 +15,7 @@ set -eu
 WORK=$1
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${2:-$SRC/build}
-. "$SRC/tests/image/layout.sh"
-MIRROR=${MIRROR:-http://deb.debian.org/debian}
-LARGE_PKGS=build-essential,python3,python3-dev,perl,git,curl,wget,vim,gdb,cmake,clang,llvm,default-jdk-headless,libboost-dev,golang-go,ruby,nodejs,postgresql-client,imagemagick
-
-mkdir -p "$WORK"
-
-rootfs() { # NAME [INCLUDE]
-	[ -f "$WORK/$1/etc/os-release" ] && return 0
-	rm -rf "$WORK/$1"
-	debootstrap --variant=minbase ${2:+--include=$2} bookworm "$WORK/$1" \
-		"$MIRROR" >"$WORK/$1.log" 2>&1
-	# clean like the official images
-	rm -rf "$WORK/$1/var/cache/apt/"* "$WORK/$1/var/lib/apt/lists/"* \
-		"$WORK/$1/var/log/"*
-}
-
-pack() { # NAME: oci-NAME-1 (one layer) and oci-NAME-4 (four layers)
-	r="$WORK/$1"
-	if [ ! -f "$WORK/oci-$1-1/index.json" ]; then
-		tar -C "$r" --numeric-owner -cf - . | gzip -6 >"$WORK/$1-all.tgz"
-		oci_layout "$WORK/oci-$1-1" gzip "$WORK/$1-all.tgz"
-		rm "$WORK/$1-all.tgz"
-	fi
-	if [ ! -f "$WORK/oci-$1-4/index.json" ]; then
-		tar -C "$r" --numeric-owner -cf - ./usr/lib | gzip -6 >"$WORK/$1-l1.tgz"
-		tar -C "$r" --numeric-owner -cf - ./usr/share | gzip -6 >"$WORK/$1-l2.tgz"
-		tar -C "$r" --numeric-owner --exclude=./usr/lib --exclude=./usr/share \
-			-cf - ./usr | gzip -6 >"$WORK/$1-l3.tgz"
-		tar -C "$r" --numeric-owner --exclude=./usr -cf - . | gzip -6 >"$WORK/$1-l4.tgz"
-		oci_layout "$WORK/oci-$1-4" gzip "$WORK/$1-l1.tgz" "$WORK/$1-l2.tgz" \
-			"$WORK/$1-l3.tgz" "$WORK/$1-l4.tgz"
-		rm "$WORK/$1"-l?.tgz
-	fi
-}
-
-layers() { # LAYOUT: the layer blob paths in order
-	m=$(jq -r '.manifests[0].digest' "$1/index.json" | cut -d: -f2)
-	jq -r '.layers[].digest' "$1/blobs/sha256/$m" | cut -d: -f2 |
-		sed "s|^|$1/blobs/sha256/|"
-}
-
-now() { date +%s.%N; }
-median5() { # CMD...: median wall time of 5 runs, in seconds
-	for k in 1 2 3 4 5; do
-		t0=$(now)
-		"$@" >/dev/null 2>&1 || { echo "FAILED: $*" >&2; exit 1; }
-		t1=$(now)
-		echo "$t1 - $t0" | bc
-	done | sort -n | sed -n 3p
-}
+. "$SRC/bench/images.sh"
 
 DRYDOCK="$BUILD/src/drydock"
 TOOL="$BUILD/tests/image/drydock-test-tool"
@@ -78,10 +29,7 @@ drydock_cmd() {
 	fi
 }
 
-rootfs minbase
-rootfs large "$LARGE_PKGS"
-pack minbase
-pack large
+build_images
 
 echo "| image | layers | tar MB | gzip MB | igzip -dc 1 core | zcat 1 core | drydock 1 core | drydock 2 cores | drydock/igzip (1 core) |"
 echo "|---|---|---|---|---|---|---|---|---|"
