@@ -59,32 +59,15 @@ now() { date +%s.%N; }
 
 # median5 CMD...: the median wall time of 5 runs of CMD, in seconds
 median5() {
-	timed5 true "$@" | cut -d' ' -f1
+	timed5 "" "" "$@" | cut -d' ' -f1
 }
 
-# median5_prep PREP CMD...: the same, running the command PREP (untimed)
-# before each run
-median5_prep() {
-	timed5 "$@" | cut -d' ' -f1
-}
-
-# timed5 PREP CMD...: "WALL CPU", the medians of 5 runs of CMD (PREP,
-# untimed, before each) of the wall time and of the CPU time (user +
-# system, of CMD and its children, from /usr/bin/time), in seconds. CPU
-# time tells more than wall time on a machine shared with other work.
+# timed5 PREP CPUS CMD...: "WALL CPU", the medians of 5 runs of CMD of
+# the wall time and of the CPU time (user + system, with its threads and
+# children), in seconds (bench/timed.py). PREP is a shell command run
+# untimed before each run ("" for none); CPUS the CPUs CMD may use ("0",
+# "0,1"; "" for any). CPU time tells more than wall time on a machine
+# shared with other work.
 timed5() {
-	prep=$1
-	shift
-	tf=$(mktemp)
-	for _ in 1 2 3 4 5; do
-		$prep
-		t0=$(now)
-		/usr/bin/time -o "$tf" -f '%U + %S' "$@" >/dev/null 2>&1 ||
-			{ echo "FAILED: $*" >&2; rm -f "$tf"; exit 1; }
-		t1=$(now)
-		echo "$t1 - $t0" | bc >>"$tf.wall"
-		tail -n 1 "$tf" | bc >>"$tf.cpu"
-	done
-	echo "$(sort -n "$tf.wall" | sed -n 3p) $(sort -n "$tf.cpu" | sed -n 3p)"
-	rm -f "$tf" "$tf.wall" "$tf.cpu"
+	python3 "$SRC/bench/timed.py" 5 "$@"
 }

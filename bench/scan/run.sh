@@ -10,12 +10,14 @@
 #              debian-tracker and nvd directories are imported with
 #              `drydock db import` into the database every scan uses
 #
-# Part 1, full scans, median of 5 wall-clock runs each:
-#   igzip -dc LAYERS >/dev/null   one core (taskset -c 0): the floor
-#   cold, 1 core                  drydock scan --jobs 1 on taskset -c 0,
-#                                 a fresh empty --cache-dir each run
-#   cold, 2 cores                 the same, --jobs 2 on taskset -c 0,1
-#   warm                          drydock scan (taskset -c 0,1, --jobs 2)
+# Part 1, full scans, medians of 5 runs each of the wall time and the CPU
+# time (bench/timed.py; the CPU affinity is set in the child, as taskset
+# would, without a taskset process in the timing):
+#   igzip -dc LAYERS >/dev/null   one core (CPU 0): the floor
+#   cold, 1 core                  drydock scan --jobs 1 on CPU 0, a fresh
+#                                 empty --cache-dir each run
+#   cold, 2 cores                 the same, --jobs 2 on CPUs 0 and 1
+#   warm                          drydock scan (CPUs 0 and 1, --jobs 2)
 #                                 with the layer cache filled by a cold
 #                                 scan: every layer comes from the cache
 # Part 2, the matching step in-process (match.c, median of 101 runs):
@@ -65,10 +67,7 @@ echo "Each time: median wall time (median CPU time, user + system, in parenthese
 echo
 echo "| image | layers | gzip MB | packages | findings | igzip -dc 1 core | cold 1 core | cold 2 cores | warm | cold 1 core / igzip | cold 2 cores / igzip |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-cold_cmd() { # LAYOUT JOBS: a cold scan as one shell string
-	printf "'%s' scan 'oci:%s' --db '%s' --jobs %s --cache-dir '%s' -f json -o /dev/null" \
-		"$DRYDOCK" "$1" "$DB" "$2" "$W/cache"
-}
+FRESH="rm -rf '$W/cache'"
 ratio() { echo "$1 / $2" | bc -l; }
 for img in ${IMAGES:-minbase large}; do
 	for n in 1 4; do
@@ -77,21 +76,23 @@ for img in ${IMAGES:-minbase large}; do
 		# shellcheck disable=SC2086
 		gz=$(cat $files | wc -c)
 		# shellcheck disable=SC2086
-		r=$(timed5 true taskset -c 0 igzip -dc $files) || exit 1
+		r=$(timed5 "" 0 igzip -dc $files) || exit 1
 		# shellcheck disable=SC2086
 		set -- $r
 		igw=$1 igc=$2
-		r=$(timed5 fresh_cache taskset -c 0 sh -c "$(cold_cmd "$L" 1)") || exit 1
+		r=$(timed5 "$FRESH" 0 "$DRYDOCK" scan "oci:$L" --db "$DB" --jobs 1 \
+			--cache-dir "$W/cache" -f json -o /dev/null) || exit 1
 		# shellcheck disable=SC2086
 		set -- $r
 		c1w=$1 c1c=$2
-		r=$(timed5 fresh_cache taskset -c 0,1 sh -c "$(cold_cmd "$L" 2)") || exit 1
+		r=$(timed5 "$FRESH" 0,1 "$DRYDOCK" scan "oci:$L" --db "$DB" --jobs 2 \
+			--cache-dir "$W/cache" -f json -o /dev/null) || exit 1
 		# shellcheck disable=SC2086
 		set -- $r
 		c2w=$1 c2c=$2
 		fresh_cache
 		scan "$L" 2 "$W/cache"
-		r=$(timed5 true taskset -c 0,1 "$DRYDOCK" scan "oci:$L" --db "$DB" \
+		r=$(timed5 "" 0,1 "$DRYDOCK" scan "oci:$L" --db "$DB" \
 			--jobs 2 --cache-dir "$W/cache" -f json -o "$W/report.json") || exit 1
 		# shellcheck disable=SC2086
 		set -- $r
@@ -107,7 +108,7 @@ for img in ${IMAGES:-minbase large}; do
 	done
 done
 fresh_cache
-r=$(timed5 true "$DRYDOCK" --version) || exit 1
+r=$(timed5 "" "" "$DRYDOCK" --version) || exit 1
 # shellcheck disable=SC2086
 set -- $r
 # shellcheck disable=SC2016
