@@ -138,7 +138,9 @@ long long retry_after_seconds(const char *value, time_t now)
 		return -1;
 	if (!drydock_strnum_u64(p, n, 1u << 30, &secs))
 		return (long long)secs;
-	t = curl_getdate(p, NULL);
+	if (drydock_curl_load(NULL)) /* an HTTP date needs curl's parser */
+		return -1;
+	t = drydock_curl.getdate(p, NULL);
 	if (t == (time_t)-1)
 		return -1;
 	return t > now ? (long long)(t - now) : 0;

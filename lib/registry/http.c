@@ -26,14 +26,6 @@
 #define TOKEN_MARGIN 10
 #define DEFAULT_TOKEN_LIFETIME 60
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static int curl_init_rc;
-
-static void curl_init(void)
-{
-	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT) ? -1 : 0;
-}
-
 static char *env_nonempty(const char *name)
 {
 	const char *v = getenv(name);
@@ -98,14 +90,13 @@ int drydock_registry_new(struct drydock_registry **out, const char *domain,
 			 struct drydock_err *err)
 {
 	struct drydock_registry *reg;
+	const char *why;
 	int rc;
 
 	*out = NULL;
-	pthread_once(&curl_once, curl_init);
-	if (curl_init_rc)
-		return drydock_err_set(err, DRYDOCK_ERROR,
-				       "'%s': libcurl failed to initialise",
-				       domain);
+	if (drydock_curl_load(&why))
+		return drydock_err_set(err, DRYDOCK_ERROR, "'%s': %s", domain,
+				       why);
 	reg = calloc(1, sizeof(*reg));
 	if (!reg)
 		return DRYDOCK_ENOMEM;
@@ -137,7 +128,7 @@ int drydock_registry_new(struct drydock_registry **out, const char *domain,
 		drydock_registry_free(reg);
 		return rc;
 	}
-	reg->curl = curl_easy_init();
+	reg->curl = drydock_curl.easy_init();
 	if (!reg->curl) {
 		drydock_registry_free(reg);
 		return drydock_err_set(err, DRYDOCK_ENOMEM,
@@ -155,7 +146,7 @@ void drydock_registry_free(struct drydock_registry *reg)
 	if (!reg)
 		return;
 	if (reg->curl)
-		curl_easy_cleanup(reg->curl);
+		drydock_curl.easy_cleanup(reg->curl);
 	for (i = 0; i < TOKEN_CACHE_MAX; i++) {
 		free(reg->tokens[i].key);
 		if (reg->tokens[i].token)
@@ -213,7 +204,7 @@ int drydock_registry_clone(struct drydock_registry **out,
 		c->tokens[i].token = dup_or_null(reg->tokens[i].token, &bad);
 		c->tokens[i].expires = reg->tokens[i].expires;
 	}
-	c->curl = curl_easy_init();
+	c->curl = drydock_curl.easy_init();
 	if (bad || !c->curl) {
 		drydock_registry_free(c);
 		return drydock_err_set(err, DRYDOCK_ENOMEM,
@@ -308,7 +299,7 @@ static size_t on_body(char *data, size_t size, size_t nitems, void *ud)
 	size_t n = size * nitems;
 	long code = 0;
 
-	curl_easy_getinfo(rq->sink_curl, CURLINFO_RESPONSE_CODE, &code);
+	drydock_curl.easy_getinfo(rq->sink_curl, CURLINFO_RESPONSE_CODE, &code);
 	if (code < 200 || code > 299) {
 		/* keep the start of an error body; drop the rest */
 		if (rq->errbody.len + n <= rq->errbody.max)
@@ -406,7 +397,7 @@ static void token_store(struct drydock_registry *reg, char *key, char *token,
 static void set_tls(struct drydock_registry *reg, CURL *c)
 {
 	if (reg->ca_file)
-		curl_easy_setopt(c, CURLOPT_CAINFO, reg->ca_file);
+		drydock_curl.easy_setopt(c, CURLOPT_CAINFO, reg->ca_file);
 }
 
 /*
@@ -424,51 +415,52 @@ static int token_http(struct drydock_registry *reg, CURL *h, const char *url,
 	struct req rq;
 	CURLcode cc;
 
-	curl_easy_reset(h);
+	drydock_curl.easy_reset(h);
 	drydock_buf_reset(body);
 	memset(&rq, 0, sizeof(rq));
 	rq.body = body;
 	rq.sink_curl = h;
 	drydock_buf_init(&rq.errbody, 4096);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &rq);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, &rq);
+	drydock_curl.easy_setopt(h, CURLOPT_URL, url);
+	drydock_curl.easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
+	drydock_curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	drydock_curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
+	drydock_curl.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	drydock_curl.easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
+	drydock_curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	drydock_curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	drydock_curl.easy_setopt(h, CURLOPT_WRITEDATA, &rq);
+	drydock_curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	drydock_curl.easy_setopt(h, CURLOPT_HEADERDATA, &rq);
 	set_tls(reg, h);
 	if (form) {
-		hdrs = curl_slist_append(
+		hdrs = drydock_curl.slist_append(
 			NULL,
 			"Content-Type: application/x-www-form-urlencoded");
-		curl_easy_setopt(h, CURLOPT_POST, 1L);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
-				 (curl_off_t)strlen(form));
-		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+		drydock_curl.easy_setopt(h, CURLOPT_POST, 1L);
+		drydock_curl.easy_setopt(h, CURLOPT_POSTFIELDS, form);
+		drydock_curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+					 (curl_off_t)strlen(form));
+		drydock_curl.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	} else {
-		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+		drydock_curl.easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	}
 	if (user) {
-		curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		curl_easy_setopt(h, CURLOPT_USERNAME, user);
-		curl_easy_setopt(h, CURLOPT_PASSWORD, pass ? pass : "");
+		drydock_curl.easy_setopt(h, CURLOPT_HTTPAUTH,
+					 (long)CURLAUTH_BASIC);
+		drydock_curl.easy_setopt(h, CURLOPT_USERNAME, user);
+		drydock_curl.easy_setopt(h, CURLOPT_PASSWORD, pass ? pass : "");
 	}
-	cc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
-	curl_slist_free_all(hdrs);
+	cc = drydock_curl.easy_perform(h);
+	drydock_curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+	drydock_curl.slist_free_all(hdrs);
 	/* the token server's error body is not needed: its status says it */
 	drydock_buf_release(&rq.errbody);
 	if (cc != CURLE_OK)
 		return drydock_err_set(err,
 				       rq.sink_rc ? rq.sink_rc : DRYDOCK_EIO,
 				       "'%s': token server '%s': %s", name,
-				       realm, curl_easy_strerror(cc));
+				       realm, drydock_curl.easy_strerror(cc));
 	return 0;
 }
 
@@ -476,13 +468,13 @@ static int token_http(struct drydock_registry *reg, CURL *h, const char *url,
 static int form_put(CURL *h, struct drydock_buf *f, const char *name,
 		    const char *value)
 {
-	char *esc = curl_easy_escape(h, value, 0);
+	char *esc = drydock_curl.easy_escape(h, value, 0);
 	int rc;
 
 	if (!esc)
 		return DRYDOCK_ENOMEM;
 	rc = drydock_buf_printf(f, "%s%s=%s", f->len ? "&" : "", name, esc);
-	curl_free(esc);
+	drydock_curl.mem_free(esc);
 	return rc;
 }
 
@@ -549,7 +541,7 @@ static int fetch_token(struct drydock_registry *reg, const struct challenge *c,
 		*token_out = t;
 		return 0;
 	}
-	h = curl_easy_init();
+	h = drydock_curl.easy_init();
 	if (!h) {
 		rc = DRYDOCK_ENOMEM;
 		goto out;
@@ -557,20 +549,20 @@ static int fetch_token(struct drydock_registry *reg, const struct challenge *c,
 	rc = drydock_buf_printf(&url, "%s%c", c->realm,
 				strchr(c->realm, '?') ? '&' : '?');
 	if (!rc && c->service[0]) {
-		esc = curl_easy_escape(h, c->service, 0);
+		esc = drydock_curl.easy_escape(h, c->service, 0);
 		rc = esc ? drydock_buf_printf(&url, "service=%s", esc)
 			 : DRYDOCK_ENOMEM;
-		curl_free(esc);
+		drydock_curl.mem_free(esc);
 	}
 	for (int i = 0; !rc && i < 2; i++) {
 		const char *sc = i ? scope2 : scope;
 
 		if (!sc || !*sc)
 			continue;
-		esc = curl_easy_escape(h, sc, 0);
+		esc = drydock_curl.easy_escape(h, sc, 0);
 		rc = esc ? drydock_buf_printf(&url, "&scope=%s", esc)
 			 : DRYDOCK_ENOMEM;
-		curl_free(esc);
+		drydock_curl.mem_free(esc);
 	}
 	if (rc)
 		goto out;
@@ -653,7 +645,7 @@ out:
 	drydock_buf_release(&form);
 	drydock_buf_release(&body);
 	if (h)
-		curl_easy_cleanup(h);
+		drydock_curl.easy_cleanup(h);
 	return rc;
 }
 
@@ -685,7 +677,7 @@ static CURLcode perform_once(struct drydock_registry *reg, struct req *rq,
 	CURL *c = reg->curl;
 	CURLcode cc;
 
-	curl_easy_reset(c);
+	drydock_curl.easy_reset(c);
 	rq->status = 0;
 	rq->delivered = 0;
 	rq->sink_rc = 0;
@@ -694,61 +686,61 @@ static CURLcode perform_once(struct drydock_registry *reg, struct req *rq,
 	drydock_buf_reset(&rq->errbody);
 	if (rq->body)
 		drydock_buf_reset(rq->body);
-	curl_easy_setopt(c, CURLOPT_URL, rq->url);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, USER_AGENT);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, rq);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, rq);
+	drydock_curl.easy_setopt(c, CURLOPT_URL, rq->url);
+	drydock_curl.easy_setopt(c, CURLOPT_USERAGENT, USER_AGENT);
+	drydock_curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	drydock_curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+	drydock_curl.easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	drydock_curl.easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+	drydock_curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	drydock_curl.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	drydock_curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	drydock_curl.easy_setopt(c, CURLOPT_WRITEDATA, rq);
+	drydock_curl.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	drydock_curl.easy_setopt(c, CURLOPT_HEADERDATA, rq);
 	set_tls(reg, c);
 	if (rq->follow) {
 		/* libcurl drops a custom Authorization header when a redirect
 		 * leaves the host (CURLOPT_UNRESTRICTED_AUTH stays 0) */
-		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-		curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+		drydock_curl.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+		drydock_curl.easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
 	}
 	if (!strcmp(rq->method, "HEAD")) {
-		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+		drydock_curl.easy_setopt(c, CURLOPT_NOBODY, 1L);
 	} else if (!strcmp(rq->method, "GET")) {
-		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+		drydock_curl.easy_setopt(c, CURLOPT_HTTPGET, 1L);
 	} else {
-		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
-		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
-		curl_easy_setopt(c, CURLOPT_READDATA, &up);
-		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
-				 (curl_off_t)(rq->read_cb
-						      ? rq->upload_len
-						      : (long long)rq->len));
+		drydock_curl.easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
+		drydock_curl.easy_setopt(c, CURLOPT_UPLOAD, 1L);
+		drydock_curl.easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+		drydock_curl.easy_setopt(c, CURLOPT_READDATA, &up);
+		drydock_curl.easy_setopt(
+			c, CURLOPT_INFILESIZE_LARGE,
+			(curl_off_t)(rq->read_cb ? rq->upload_len
+						 : (long long)rq->len));
 		/* no "Expect: 100-continue" round trip */
-		hdrs = curl_slist_append(hdrs, "Expect:");
+		hdrs = drydock_curl.slist_append(hdrs, "Expect:");
 	}
 	if (rq->accept) {
 		snprintf(line, sizeof(line), "Accept: %s", rq->accept);
-		hdrs = curl_slist_append(hdrs, line);
+		hdrs = drydock_curl.slist_append(hdrs, line);
 	}
 	if (rq->content_type) {
 		snprintf(line, sizeof(line), "Content-Type: %s",
 			 rq->content_type);
-		hdrs = curl_slist_append(hdrs, line);
+		hdrs = drydock_curl.slist_append(hdrs, line);
 	}
 	if (rq->content_range) {
 		snprintf(line, sizeof(line), "Content-Range: %s",
 			 rq->content_range);
-		hdrs = curl_slist_append(hdrs, line);
+		hdrs = drydock_curl.slist_append(hdrs, line);
 	}
 	if (auth_header)
-		hdrs = curl_slist_append(hdrs, auth_header);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-	cc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &rq->status);
-	curl_slist_free_all(hdrs);
+		hdrs = drydock_curl.slist_append(hdrs, auth_header);
+	drydock_curl.easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	cc = drydock_curl.easy_perform(c);
+	drydock_curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &rq->status);
+	drydock_curl.slist_free_all(hdrs);
 	return cc;
 }
 
@@ -842,9 +834,9 @@ int http_do(struct drydock_registry *reg, struct req *rq,
 			    !rq->read_cb && attempt < reg->retries)
 				retry = 1;
 			else {
-				rc = drydock_err_set(err, DRYDOCK_EIO,
-						     "'%s': %s", rq->name,
-						     curl_easy_strerror(cc));
+				rc = drydock_err_set(
+					err, DRYDOCK_EIO, "'%s': %s", rq->name,
+					drydock_curl.easy_strerror(cc));
 				goto out;
 			}
 		} else if (rq->status == 401 && !auth_tried &&

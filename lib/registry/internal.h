@@ -6,6 +6,8 @@
  */
 
 #include <curl/curl.h>
+
+#include "../util/curldl.h"
 #include <time.h>
 
 #include "drydock/buf.h"

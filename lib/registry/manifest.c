@@ -662,11 +662,11 @@ int drydock_registry_referrers(struct drydock_registry *reg, const char *repo,
 		return rc;
 	rc = registry_url(reg, &url, repo, "referrers", subject);
 	if (!rc && artifact_type) {
-		char *esc = curl_easy_escape(NULL, artifact_type, 0);
+		char *esc = drydock_curl.easy_escape(NULL, artifact_type, 0);
 
 		rc = esc ? drydock_buf_printf(&url, "?artifactType=%s", esc)
 			 : DRYDOCK_ENOMEM;
-		curl_free(esc);
+		drydock_curl.mem_free(esc);
 	}
 	if (rc)
 		goto out;

@@ -1,6 +1,6 @@
 #include "../util/setup.h"
 
-#include <curl/curl.h>
+#include "../util/curldl.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -111,14 +111,6 @@ const struct drydock_feed_source *drydock_vulndb_default_sources(void)
 			avail[n++] = all_defaults[i];
 	avail[n].name = NULL;
 	return avail;
-}
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static int curl_init_rc;
-
-static void curl_init(void)
-{
-	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT) ? -1 : 0;
 }
 
 struct fetch {
@@ -258,7 +250,7 @@ static int fetch_url(struct fetch *f, const char *path, const char *etag,
 	snprintf(ua, sizeof(ua), "drydock/%s", DRYDOCK_VERSION);
 	for (attempt = 0;; attempt++) {
 		struct curl_slist *hdrs = NULL;
-		CURL *c = curl_easy_init();
+		CURL *c = drydock_curl.easy_init();
 		CURLcode cc;
 		long status = 0;
 		char h[700];
@@ -269,7 +261,7 @@ static int fetch_url(struct fetch *f, const char *path, const char *etag,
 					       "out of memory");
 		f->out = fopen(part, "wbe");
 		if (!f->out) {
-			curl_easy_cleanup(c);
+			drydock_curl.easy_cleanup(c);
 			return drydock_err_errno(err, errno, part);
 		}
 		f->bytes = 0;
@@ -279,42 +271,45 @@ static int fetch_url(struct fetch *f, const char *path, const char *etag,
 		cerr[0] = '\0';
 		if (etag && *etag) {
 			snprintf(h, sizeof(h), "If-None-Match: %s", etag);
-			hdrs = curl_slist_append(hdrs, h);
+			hdrs = drydock_curl.slist_append(hdrs, h);
 		}
 		if (lastmod && *lastmod) {
 			snprintf(h, sizeof(h), "If-Modified-Since: %s",
 				 lastmod);
-			hdrs = curl_slist_append(hdrs, h);
+			hdrs = drydock_curl.slist_append(hdrs, h);
 		}
-		curl_easy_setopt(c, CURLOPT_URL, f->url);
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+		drydock_curl.easy_setopt(c, CURLOPT_URL, f->url);
+		drydock_curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR,
+					 "http,https");
 		/* never let a redirect downgrade https to http */
-		curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR,
-				 https ? "https" : "http,https");
-		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-		curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-		curl_easy_setopt(c, CURLOPT_USERAGENT, ua);
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-		curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
-		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-		curl_easy_setopt(c, CURLOPT_HEADERDATA, f);
-		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-		curl_easy_setopt(c, CURLOPT_XFERINFODATA, f);
-		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+		drydock_curl.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR,
+					 https ? "https" : "http,https");
+		drydock_curl.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+		drydock_curl.easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+		drydock_curl.easy_setopt(c, CURLOPT_USERAGENT, ua);
+		drydock_curl.easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+		drydock_curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+		drydock_curl.easy_setopt(c, CURLOPT_WRITEDATA, f);
+		drydock_curl.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+		drydock_curl.easy_setopt(c, CURLOPT_HEADERDATA, f);
+		drydock_curl.easy_setopt(c, CURLOPT_XFERINFOFUNCTION,
+					 on_progress);
+		drydock_curl.easy_setopt(c, CURLOPT_XFERINFODATA, f);
+		drydock_curl.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+		drydock_curl.easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+		drydock_curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
 		/* a stalled transfer (under 1 KB/s for a minute) fails */
-		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
-		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
-				 (curl_off_t)DRYDOCK_MAX_FEED_DOWNLOAD_BYTES);
-		curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-		cc = curl_easy_perform(c);
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-		curl_easy_cleanup(c);
-		curl_slist_free_all(hdrs);
+		drydock_curl.easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
+		drydock_curl.easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
+		drydock_curl.easy_setopt(
+			c, CURLOPT_MAXFILESIZE_LARGE,
+			(curl_off_t)DRYDOCK_MAX_FEED_DOWNLOAD_BYTES);
+		drydock_curl.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+		drydock_curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		cc = drydock_curl.easy_perform(c);
+		drydock_curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+		drydock_curl.easy_cleanup(c);
+		drydock_curl.slist_free_all(hdrs);
 		if (fclose(f->out) != 0 && cc == CURLE_OK)
 			cc = CURLE_WRITE_ERROR;
 		f->out = NULL;
@@ -352,7 +347,9 @@ static int fetch_url(struct fetch *f, const char *path, const char *etag,
 						: DRYDOCK_EIO,
 					"'%s': source '%s': %s%s", f->url,
 					f->source,
-					cerr[0] ? cerr : curl_easy_strerror(cc),
+					cerr[0] ? cerr
+						: drydock_curl.easy_strerror(
+							  cc),
 					attempt ? " (after retries)" : "");
 			return drydock_err_set(
 				err,
@@ -373,7 +370,7 @@ static int fetch_url(struct fetch *f, const char *path, const char *etag,
 			if (cc != CURLE_OK)
 				snprintf(what, sizeof(what),
 					 "retrying in %ld ms: %s", wait,
-					 curl_easy_strerror(cc));
+					 drydock_curl.easy_strerror(cc));
 			else
 				snprintf(what, sizeof(what),
 					 "retrying in %ld ms: HTTP status %ld",
@@ -479,10 +476,10 @@ int drydock_vulndb_update(const struct drydock_update_opts *o,
 
 	memset(res, 0, sizeof(*res));
 	if (!o->offline) {
-		pthread_once(&curl_once, curl_init);
-		if (curl_init_rc)
-			return drydock_err_set(err, DRYDOCK_ERROR,
-					       "cannot initialise libcurl");
+		const char *why;
+
+		if (drydock_curl_load(&why))
+			return drydock_err_set(err, DRYDOCK_ERROR, "%s", why);
 	}
 	rc = drydock_vulndb_open(&old, o->db_path, err);
 	if (rc == DRYDOCK_ENOTFOUND) {
