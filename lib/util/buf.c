@@ -138,6 +138,7 @@ int drydock_buf_read_file(struct drydock_buf *b, const char *path,
 			  struct drydock_err *err)
 {
 	char tmp[65536];
+	struct stat st;
 	ssize_t n;
 	int fd, rc = 0;
 
@@ -146,8 +147,25 @@ int drydock_buf_read_file(struct drydock_buf *b, const char *path,
 		return drydock_err_set(
 			err, errno == ENOENT ? DRYDOCK_ENOTFOUND : DRYDOCK_EIO,
 			"'%s': %s", path, strerror(errno));
+	/* a regular file's size is known: one allocation, read in place
+	 * (growing 64 KiB at a time copied a multi-MB file several times
+	 * over); the loop below still bounds the total by max */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size <= b->max - b->len)
+		(void)drydock_buf_grow(b, (size_t)st.st_size);
 	for (;;) {
-		n = read(fd, tmp, sizeof(tmp));
+		size_t room = b->cap > b->len + 1 ? b->cap - b->len - 1 : 0;
+
+		if (room) {
+			n = read(fd, b->ptr + b->len, room);
+			if (n > 0) {
+				b->len += (size_t)n;
+				b->ptr[b->len] = '\0';
+				continue;
+			}
+		} else {
+			n = read(fd, tmp, sizeof(tmp));
+		}
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
