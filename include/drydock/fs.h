@@ -107,6 +107,11 @@ int drydock_fs_list(const struct drydock_fs *fs, const char *dir, int upto,
  */
 int drydock_fs_merge(struct drydock_fs *dst, const struct drydock_fs *src,
 		     struct drydock_err *err);
+/* The same for a src the caller frees next: when dst holds nothing yet,
+ * src's contents are moved into dst instead of copied (src is left
+ * empty). */
+int drydock_fs_merge_take(struct drydock_fs *dst, struct drydock_fs *src,
+			  struct drydock_err *err);
 
 /*
  * Call fn for everything recorded in fs, in the order drydock_fs_merge()

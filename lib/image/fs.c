@@ -699,6 +699,20 @@ int drydock_fs_merge(struct drydock_fs *dst, const struct drydock_fs *src,
 	return 0;
 }
 
+int drydock_fs_merge_take(struct drydock_fs *dst, struct drydock_fs *src,
+			  struct drydock_err *err)
+{
+	struct drydock_fs t;
+
+	if (dst->nlayers || dst->nnodes)
+		return drydock_fs_merge(dst, src, err);
+	/* the first layer of an image: a move, not a copy of every node */
+	t = *dst;
+	*dst = *src;
+	*src = t;
+	return 0;
+}
+
 /* (lib/registry's layer cache) */
 int drydock_fs_each_op(const struct drydock_fs *fs, drydock_fs_op_fn fn,
 		       void *payload)

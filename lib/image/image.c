@@ -1341,7 +1341,7 @@ int drydock_image_read_fs(struct drydock_image *img, struct drydock_fs *fs,
 				*err = r.errs[i];
 				goto out;
 			}
-			if ((rc = drydock_fs_merge(fs, r.res[i], err)) < 0)
+			if ((rc = drydock_fs_merge_take(fs, r.res[i], err)) < 0)
 				goto out;
 			drydock_fs_free(r.res[i]);
 			r.res[i] = NULL;
@@ -1367,7 +1367,7 @@ int drydock_image_read_fs(struct drydock_image *img, struct drydock_fs *fs,
 			rc = r.rcs[i];
 			break;
 		}
-		rc = drydock_fs_merge(fs, r.res[i], err);
+		rc = drydock_fs_merge_take(fs, r.res[i], err);
 		drydock_fs_free(r.res[i]);
 		r.res[i] = NULL;
 		if (rc < 0)
