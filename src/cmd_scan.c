@@ -362,14 +362,12 @@ int cmd_scan(int argc, char **argv)
 		cmd_fail(&err);
 		goto out_src;
 	}
-	if (drydock_match_inventory(&res, &src.inv, db, &err)) {
+	/* end of life against --today too: the same image and database
+	 * give the same report on any day when --today is given */
+	if (drydock_match_inventory(&res, &src.inv, db, today, &err)) {
 		cmd_fail(&err);
 		goto out_src;
 	}
-	/* end of life against --today, so that the same image and database
-	 * give the same report on any day when --today is given */
-	if (res.eol[0])
-		res.eol_passed = strcmp(today, res.eol) > 0;
 	for (i = 0; i < res.n; i++)
 		res.findings[i].in_base =
 			scan_source_in_base(&src, res.findings[i].pkg);

@@ -162,7 +162,7 @@ int main(int argc, char **argv)
 		return die(argv[1], &err);
 	for (i = 0; i < runs; i++) {
 		start(&sp);
-		if (drydock_match_inventory(&r, &inv, db, &err))
+		if (drydock_match_inventory(&r, &inv, db, NULL, &err))
 			return die("match", &err);
 		stop(&sp, &t[2][i], &t[3][i]);
 		findings = r.n;
@@ -174,14 +174,14 @@ int main(int argc, char **argv)
 		start(&sp);
 		if (drydock_vulndb_open(&db, argv[1], &err))
 			return die(argv[1], &err);
-		if (drydock_match_inventory(&r, &inv, db, &err))
+		if (drydock_match_inventory(&r, &inv, db, NULL, &err))
 			return die("match", &err);
 		drydock_vulndb_close(db);
 		stop(&sp, &t[4][i], &t[5][i]);
 		drydock_match_result_free(&r);
 	}
 	if (drydock_vulndb_open(&db, argv[1], &err) ||
-	    drydock_match_inventory(&r, &inv, db, &err))
+	    drydock_match_inventory(&r, &inv, db, NULL, &err))
 		return die("match", &err);
 	printf("packages=%zu namespace=%s findings=%zu runs=%ld "
 	       "open_ms=%.3f open_cpu_ms=%.3f match_ms=%.3f "

@@ -54,8 +54,7 @@ struct drydock_match_result {
 	/* The namespace the OS was matched in ("debian:12"), "" if none */
 	char namespace_[64];
 	/* End of life of the OS release ("2026-06-10"), "" when unknown;
-	 * eol_passed is 1 when that date is before today (UTC); a caller
-	 * with another "today" compares eol itself */
+	 * eol_passed is 1 when that date is before the match's today */
 	char eol[16];
 	int eol_passed;
 };
@@ -88,11 +87,13 @@ const char *drydock_os_eol(const struct drydock_os *os);
 
 /*
  * Match every package of inv against db. Fills r (sorted by package,
- * then id). Each finding's layer comes from its package.
+ * then id). Each finding's layer comes from its package. today
+ * ("YYYY-MM-DD", or NULL for the current UTC date) decides eol_passed.
  */
 int drydock_match_inventory(struct drydock_match_result *r,
 			    const struct drydock_inventory *inv,
-			    struct drydock_vulndb *db, struct drydock_err *err);
+			    struct drydock_vulndb *db, const char *today,
+			    struct drydock_err *err);
 
 /* Sort findings: package name, version, arch, then severity (highest
  * first), then id. */

@@ -694,7 +694,8 @@ static int lookup_package(struct ctx *c, const struct drydock_pkg *p,
 
 int drydock_match_inventory(struct drydock_match_result *r,
 			    const struct drydock_inventory *inv,
-			    struct drydock_vulndb *db, struct drydock_err *err)
+			    struct drydock_vulndb *db, const char *today,
+			    struct drydock_err *err)
 {
 	struct ctx c = {0};
 	const char *eol;
@@ -712,13 +713,17 @@ int drydock_match_inventory(struct drydock_match_result *r,
 		r->namespace_[0] = '\0';
 	eol = drydock_os_eol(&inv->os);
 	if (eol) {
-		char today[16];
-		time_t now = time(NULL);
-		struct tm tm;
+		char now_s[16];
 
+		if (!today) {
+			time_t now = time(NULL);
+			struct tm tm;
+
+			gmtime_r(&now, &tm);
+			strftime(now_s, sizeof(now_s), "%Y-%m-%d", &tm);
+			today = now_s;
+		}
 		snprintf(r->eol, sizeof(r->eol), "%s", eol);
-		gmtime_r(&now, &tm);
-		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
 		r->eol_passed = strcmp(today, eol) > 0;
 	}
 	if (!r->namespace_[0])

@@ -185,7 +185,7 @@ static void run(struct drydock_inventory *inv, const char *family,
 	snprintf(inv->os.version, sizeof(inv->os.version), "%s", version);
 	drydock_inventory_sort(inv);
 	assert_int_equal(drydock_vulndb_open(&db, dbpath, &err), 0);
-	assert_int_equal(drydock_match_inventory(r, inv, db, &err), 0);
+	assert_int_equal(drydock_match_inventory(r, inv, db, NULL, &err), 0);
 	drydock_vulndb_close(db);
 }
 
