@@ -10,7 +10,7 @@ PKGS="build-essential meson ninja-build pkg-config clang clang-format
  libmicrohttpd-dev libcmocka-dev libpq-dev
  dpkg-dev libdpkg-dev rpm python3-rpm python3 python3-jsonschema zstd gzip tar sqlite3 curl
  docker-registry skopeo umoci apache2-utils openssl debootstrap
- python3-cryptography"
+ python3-cryptography python3-yaml jq ca-certificates"
 export DEBIAN_FRONTEND=noninteractive
 missing=""
 for p in $PKGS; do

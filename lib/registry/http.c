@@ -26,6 +26,24 @@
 #define TOKEN_MARGIN 10
 #define DEFAULT_TOKEN_LIFETIME 60
 
+/* libcurl's text for a failed transfer, with what to do for the TLS
+ * failures users meet most: the system's CA bundle missing, or a registry
+ * whose certificate no known CA signed. */
+static const char *curl_reason(CURLcode cc)
+{
+	switch (cc) {
+	case CURLE_SSL_CACERT_BADFILE:
+		return "cannot read the CA certificates to check the server's "
+		       "certificate (install ca-certificates, or give "
+		       "--ca-file)";
+	case CURLE_PEER_FAILED_VERIFICATION:
+		return "the server's certificate is not signed by a trusted CA "
+		       "(give its CA with --ca-file)";
+	default:
+		return drydock_curl.easy_strerror(cc);
+	}
+}
+
 static char *env_nonempty(const char *name)
 {
 	const char *v = getenv(name);
@@ -460,7 +478,7 @@ static int token_http(struct drydock_registry *reg, CURL *h, const char *url,
 		return drydock_err_set(err,
 				       rq.sink_rc ? rq.sink_rc : DRYDOCK_EIO,
 				       "'%s': token server '%s': %s", name,
-				       realm, drydock_curl.easy_strerror(cc));
+				       realm, curl_reason(cc));
 	return 0;
 }
 
@@ -834,9 +852,9 @@ int http_do(struct drydock_registry *reg, struct req *rq,
 			    !rq->read_cb && attempt < reg->retries)
 				retry = 1;
 			else {
-				rc = drydock_err_set(
-					err, DRYDOCK_EIO, "'%s': %s", rq->name,
-					drydock_curl.easy_strerror(cc));
+				rc = drydock_err_set(err, DRYDOCK_EIO,
+						     "'%s': %s", rq->name,
+						     curl_reason(cc));
 				goto out;
 			}
 		} else if (rq->status == 401 && !auth_tried &&

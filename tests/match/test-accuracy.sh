@@ -367,9 +367,23 @@ part_rpm() {
 		return 0
 	fi
 	acc oval-specs "$oval" "$T/specs" || fail "oval-specs"
-	printf "%s\n" "$T"/specs/*.spec | xargs -P 8 -n 6 rpmbuild -bb --quiet \
-		--target x86_64 --define "_topdir $T/rpmbuild" >"$T/rpmbuild.log" \
-		2>&1 || fail "rpmbuild: $(tail -n 5 "$T/rpmbuild.log")"
+	# one rpmbuild per spec, each with its own log, so that a failure
+	# names the spec and shows rpmbuild's own error lines
+	# rpmbuild creates its directories without tolerating a concurrent
+	# mkdir ("failed to create directory %{_builddir}: File exists"), so
+	# they are made before the parallel builds start
+	mkdir -p "$T/rpmlog" "$T/rpmbuild/RPMS/x86_64" "$T/rpmbuild/SRPMS"
+	for d in BUILD BUILDROOT SOURCES SPECS; do
+		mkdir -p "$T/rpmbuild/$d"
+	done
+	printf "%s\n" "$T"/specs/*.spec | xargs -P 2 -I{} sh -c '
+		log="$1/rpmlog/$(basename "$2").log"
+		rpmbuild -bb --quiet --target x86_64 \
+			--define "_topdir $1/rpmbuild" "$2" >"$log" 2>&1 ||
+			{ echo "exit $?" >>"$log"; exit 1; }' sh "$T" {} ||
+		fail "rpmbuild ($(rpmbuild --version)): $(grep -v \
+			-e '^Building target platforms' -e '^Building for target' \
+			"$T"/rpmlog/*.log | head -n 20)"
 	db="$T/built/var/lib/rpm"
 	mkdir -p "$db" "$T/built/etc"
 	cp "$T/libuuid/etc/os-release" "$T/built/etc/os-release"
