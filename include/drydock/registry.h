@@ -76,13 +76,14 @@ int drydock_registry_repo_valid(const char *s);
 
 struct drydock_registry_opts {
 	/* credentials; when both NULL, DRYDOCK_REGISTRY_USERNAME and
-	 * DRYDOCK_REGISTRY_PASSWORD, then the docker config are tried (its
+	 * DRYDOCK_REGISTRY_PASSWORD, then the auth files: the containers
+	 * tools' auth.json files and the docker config (in each its
 	 * credHelpers, credsStore, then auths, as the docker CLI does;
 	 * docs/registry.md) */
 	const char *username;
 	const char *password;
-	/* directory holding config.json; NULL: $DOCKER_CONFIG, else
-	 * ~/.docker */
+	/* directory holding config.json, the only auth file then; NULL:
+	 * $DOCKER_CONFIG, else the containers auth files and ~/.docker */
 	const char *docker_config;
 	/* PEM file of CA certificates to trust instead of the system's */
 	const char *ca_file;

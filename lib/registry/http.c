@@ -51,18 +51,72 @@ static char *env_nonempty(const char *name)
 	return v && *v ? strdup(v) : NULL;
 }
 
+/* at most: the containers primary file, the containers config file, the
+ * docker config */
+#define AUTH_FILES 3
+#define AUTH_PATH_MAX 4096
+
+/* Append "base/rest" to paths unless base is unset or the path too long. */
+static void add_path(char paths[][AUTH_PATH_MAX], size_t *n, const char *base,
+		     const char *rest)
+{
+	int w;
+
+	if (!base || !*base || *n >= AUTH_FILES)
+		return;
+	w = snprintf(paths[*n], AUTH_PATH_MAX, "%s%s", base, rest);
+	if (w > 0 && w < AUTH_PATH_MAX)
+		(*n)++;
+}
+
 /*
- * Credentials: options, then DRYDOCK_REGISTRY_*, then the docker config
- * (its credential helper for the registry, or its auths entry). A helper
+ * Where credentials are looked for, in order (docs/registry.md):
+ * --docker-config or $DOCKER_CONFIG alone when given; otherwise the
+ * containers tools' files (containers-auth.json(5): $REGISTRY_AUTH_FILE,
+ * else $XDG_RUNTIME_DIR/containers/auth.json; then
+ * ${XDG_CONFIG_HOME:-~/.config}/containers/auth.json) and then
+ * ~/.docker/config.json. Missing files are skipped by the caller.
+ */
+static void auth_files(const struct drydock_registry_opts *o,
+		       char paths[][AUTH_PATH_MAX], size_t *n)
+{
+	const char *dir = o && o->docker_config ? o->docker_config
+						: getenv("DOCKER_CONFIG");
+	const char *home = getenv("HOME"), *v;
+
+	*n = 0;
+	if (dir && *dir) {
+		add_path(paths, n, dir, "/config.json");
+		return;
+	}
+	v = getenv("REGISTRY_AUTH_FILE");
+	if (v && *v)
+		add_path(paths, n, v, "");
+	else
+		add_path(paths, n, getenv("XDG_RUNTIME_DIR"),
+			 "/containers/auth.json");
+	v = getenv("XDG_CONFIG_HOME");
+	if (v && *v)
+		add_path(paths, n, v, "/containers/auth.json");
+	else
+		add_path(paths, n, home, "/.config/containers/auth.json");
+	add_path(paths, n, home, "/.docker/config.json");
+}
+
+/*
+ * Credentials: options, then DRYDOCK_REGISTRY_*, then the first auth
+ * file naming the registry (auth_files(): its credential helper for the
+ * registry, or its auths entry). A helper
  * runs here, once per client, as the docker CLI runs it before a pull.
  */
 static int resolve_creds(struct drydock_registry *reg,
 			 const struct drydock_registry_opts *o,
 			 struct drydock_err *err)
 {
-	char path[4096], helper[DRYDOCK_MAX_CRED_HELPER_NAME + 1];
+	char paths[AUTH_FILES][AUTH_PATH_MAX];
+	char helper[DRYDOCK_MAX_CRED_HELPER_NAME + 1];
 	struct creds c;
-	const char *dir;
+	size_t i, n;
 	int rc;
 
 	if (o && (o->username || o->password)) {
@@ -79,19 +133,18 @@ static int resolve_creds(struct drydock_registry *reg,
 			reg->password = strdup("");
 		return reg->username && reg->password ? 0 : DRYDOCK_ENOMEM;
 	}
-	dir = o && o->docker_config ? o->docker_config
-				    : getenv("DOCKER_CONFIG");
-	if (dir && *dir) {
-		snprintf(path, sizeof(path), "%s/config.json", dir);
-	} else {
-		const char *home = getenv("HOME");
-
-		if (!home || !*home)
-			return 0;
-		snprintf(path, sizeof(path), "%s/.docker/config.json", home);
+	/* the auth files in their order; the first one with an entry for
+	 * the registry (credentials or a helper) decides */
+	auth_files(o, paths, &n);
+	rc = 0;
+	memset(&c, 0, sizeof(c));
+	helper[0] = '\0';
+	for (i = 0; i < n && !rc; i++) {
+		rc = docker_config_lookup(paths[i], reg->domain, &c, helper,
+					  sizeof(helper), err);
+		if (!rc && (c.username || c.password || helper[0]))
+			break;
 	}
-	rc = docker_config_lookup(path, reg->domain, &c, helper, sizeof(helper),
-				  err);
 	if (!rc && helper[0])
 		rc = cred_helper_get(helper, docker_server_address(reg->domain),
 				     &c, err);

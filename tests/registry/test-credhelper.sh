@@ -101,6 +101,38 @@ reset_logs
 	digest_ok "identitytoken in ~/.docker/config.json"
 ) || exit 1
 grep -q "^POST bob" "$T/r/token.count" || fail "no OAuth2 grant: $(cat "$T/r/token.count")"
+
+## the containers tools' auth files (containers-auth.json(5)), before
+## ~/.docker/config.json, when DOCKER_CONFIG is not set: $REGISTRY_AUTH_FILE or $XDG_RUNTIME_DIR/containers/auth.json,
+## then $XDG_CONFIG_HOME/containers/auth.json; the first file with an
+## entry for the registry decides
+GOOD_AUTH=$(b64 bob:builder)
+printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$R" "$BAD_AUTH" >"$HOME/.docker/config.json"
+mkdir -p "$T/run/containers" "$T/xdg/containers"
+(
+	unset DOCKER_CONFIG
+	export XDG_RUNTIME_DIR="$T/run" XDG_CONFIG_HOME="$T/xdg"
+	printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$R" "$GOOD_AUTH" >"$T/podman.json"
+	REGISTRY_AUTH_FILE="$T/podman.json" digest_ok "REGISTRY_AUTH_FILE"
+	printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$R" "$GOOD_AUTH" >"$T/run/containers/auth.json"
+	digest_ok "XDG_RUNTIME_DIR/containers/auth.json"
+	# no entry for this registry in the primary file: the next file
+	printf '{"auths":{"other.example:5000":{"auth":"%s"}}}\n' "$BAD_AUTH" >"$T/run/containers/auth.json"
+	printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$R" "$GOOD_AUTH" >"$T/xdg/containers/auth.json"
+	digest_ok "XDG_CONFIG_HOME/containers/auth.json"
+	# an entry in an earlier file wins, even a wrong one
+	printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$R" "$BAD_AUTH" >"$T/run/containers/auth.json"
+	expect_exit 2 "$DRYDOCK" image digest --insecure "$R/team/tiny:app"
+	grep -q "refused the credentials" "$T/err" || fail "primary auth file not first: $(cat "$T/err")"
+	# only the docker config: its (wrong) entry is used
+	rm "$T/run/containers/auth.json" "$T/xdg/containers/auth.json"
+	expect_exit 2 "$DRYDOCK" image digest --insecure "$R/team/tiny:app"
+	grep -q "refused the credentials" "$T/err" || fail "docker config not read last: $(cat "$T/err")"
+	# DOCKER_CONFIG names the one file to read
+	printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$R" "$GOOD_AUTH" >"$T/xdg/containers/auth.json"
+	expect_exit 2 env DOCKER_CONFIG="$HOME/.docker" "$DRYDOCK" image digest --insecure "$R/team/tiny:app"
+	grep -q "refused the credentials" "$T/err" || fail "DOCKER_CONFIG not alone: $(cat "$T/err")"
+) || exit 1
 # a wrong refresh token is refused (400 invalid_grant), one line
 config "{\"auths\":{\"$R\":{\"auth\":\"$(b64 bob:)\",\"identitytoken\":\"not-$REFRESH\"}}}"
 expect_exit 2 "$DRYDOCK" image digest --insecure "$R/team/tiny:app"
