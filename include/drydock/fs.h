@@ -43,8 +43,14 @@ struct drydock_fs_entry {
 
 /*
  * Decide whether a path's content is worth keeping. Called for every
- * regular file and symlink of every layer; must be fast.
+ * regular file (and hard link) of every layer; must be fast. Returns 0
+ * (skip), 1 (keep the content) or DRYDOCK_FS_WANT_PARENT: the path is a
+ * directory on the way to kept files, so a regular file there is recorded
+ * (empty): in a later layer it replaces the lower layers' directory and
+ * hides everything under it, as overlayfs and the OCI changeset rules do.
+ * Directories and symlinks are always recorded.
  */
+#define DRYDOCK_FS_WANT_PARENT 2
 typedef int (*drydock_fs_want_fn)(const char *path, void *payload);
 
 int drydock_fs_new(struct drydock_fs **out);

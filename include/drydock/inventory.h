@@ -94,12 +94,13 @@ void drydock_pkg_clear(struct drydock_pkg *p);
 void drydock_inventory_sort(struct drydock_inventory *inv);
 
 /* The analysers' predicate for drydock_fs: keeps os-release files and the
- * package databases. */
+ * package databases, and marks their parent directories
+ * (DRYDOCK_FS_WANT_PARENT). */
 int drydock_inventory_wants(const char *path, void *payload);
 /* The layer-cache key of what drydock_inventory_wants keeps (image.h
  * cache_key): change it whenever the predicate keeps other files, or the
  * cache would hand back layers read by the old rules. */
-#define DRYDOCK_INVENTORY_CACHE_KEY "inventory-1"
+#define DRYDOCK_INVENTORY_CACHE_KEY "inventory-2"
 
 /*
  * Analyse a kept filesystem: detect the OS and read every package

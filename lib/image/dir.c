@@ -142,7 +142,7 @@ static int walk(int dfd, char *path, size_t plen, int depth, struct walk *w,
 						    DRYDOCK_FS_SYMLINK, t,
 						    (size_t)n, err);
 		} else if (S_ISREG(st.st_mode) && w->want &&
-			   w->want(path, w->payload)) {
+			   w->want(path, w->payload) == 1) {
 			rc = read_kept(dirfd(d), de->d_name, path, &st, w, err);
 		}
 		path[plen] = '\0';

@@ -584,7 +584,7 @@ static int entry(struct archive *a, struct archive_entry *e,
 	const char *raw = archive_entry_pathname(e);
 	const char *base, *hl;
 	size_t dirlen;
-	int rc;
+	int rc, want;
 
 	if (!raw)
 		return drydock_err_set(err, DRYDOCK_ECORRUPT,
@@ -627,8 +627,11 @@ static int entry(struct archive *a, struct archive_entry *e,
 			return 0; /* devices, fifos */
 		break;
 	}
-	if (!job->want || !job->want(path, job->payload))
+	want = job->want ? job->want(path, job->payload) : 0;
+	if (!want)
 		return 0;
+	if (want == DRYDOCK_FS_WANT_PARENT)
+		return drydock_fs_put(fs, 0, path, DRYDOCK_FS_FILE, "", 0, err);
 	hl = archive_entry_hardlink(e);
 	if (hl) {
 		/* a hard link to an earlier entry of this layer: its content

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "drydock/error.h"
+#include "drydock/fs.h"
 #include "drydock/inventory.h"
 #include "drydock/limits.h"
 #include "inventory-int.h"
@@ -217,7 +218,7 @@ int inv_status_d_member(const char *base)
 
 int drydock_inventory_wants(const char *path, void *payload)
 {
-	size_t i;
+	size_t i, n;
 
 	(void)payload;
 	/* cheap first-byte filter: every wanted path starts with e, l, u
@@ -236,5 +237,11 @@ int drydock_inventory_wants(const char *path, void *payload)
 	for (i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
 		if (strcmp(path, wanted[i]) == 0)
 			return 1;
+	/* a directory on the way to a wanted path ("var/lib" for
+	 * var/lib/dpkg/status): a file there hides the lower layers' */
+	n = strlen(path);
+	for (i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
+		if (strncmp(path, wanted[i], n) == 0 && wanted[i][n] == '/')
+			return DRYDOCK_FS_WANT_PARENT;
 	return 0;
 }

@@ -118,6 +118,20 @@ st0=$(tar -xzOf "$(blob base 0)" var/lib/dpkg/status | sha)
 expect_file "oci:$O:base" var/lib/dpkg/status "$st0"
 expect_file "oci:$O@sha256:$(jq -r '.manifests[0].digest' "$O/index.json" | cut -d: -f2)" \
 	var/lib/dpkg/status "$st0"
+# a regular file replacing a directory hides the lower layers' files under
+# it (OCI image-spec "Changeset over existing files", overlayfs): the
+# inventory's predicate records files on the way to the package databases
+npkgs() { "$DRYDOCK" sbom -f json "$1" | jq '.packages | length'; }
+[ "$(npkgs "oci:$O:base")" -gt 0 ] || fail "base: no packages"
+for p in var/lib/dpkg var/lib var; do
+	rm -rf "$T/hide" "$T/hide-l" && mkdir -p "$T/hide-l/$(dirname "$p")"
+	: >"$T/hide-l/$p"
+	(cd "$T/hide-l" && tar -cf - "$p") | gzip -n >"$T/hide.tgz"
+	oci_layout "$T/hide" gzip "$(blob base 0)" "$T/hide.tgz"
+	expect_absent "oci:$T/hide" var/lib/dpkg/status
+	n=$(npkgs "oci:$T/hide") || fail "sbom of the image with file $p"
+	[ "$n" = 0 ] || fail "file $p over the directory: $n packages still seen"
+done
 expect_exit 2 "$TOOL" info "oci:$O"
 grep -q "name one with :TAG" "$T/err" || fail "untagged multi-image layout: $(cat "$T/err")"
 expect_one_line_error
