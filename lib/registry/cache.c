@@ -314,7 +314,7 @@ int drydock_cache_get_layer(struct drydock_cache *c, const char *diff_id,
 	char key[600], file[DRYDOCK_DIGEST_MAX], digest[DRYDOCK_DIGEST_MAX],
 		got[DRYDOCK_DIGEST_MAX], path[4300];
 	sqlite3_stmt *st = NULL;
-	int rc = DRYDOCK_ENOTFOUND, found = 0;
+	int rc = DRYDOCK_ENOTFOUND, found = 0, bad = 0;
 
 	if (drydock_digest_validate(diff_id, NULL))
 		return DRYDOCK_ENOTFOUND;
@@ -342,25 +342,34 @@ int drydock_cache_get_layer(struct drydock_cache *c, const char *diff_id,
 	st = NULL;
 	if (!found)
 		goto out;
+	/* reading, checking and replaying the entry need no index: other
+	 * threads of this process use the handle meanwhile (a scan's
+	 * workers read their layers' entries in parallel). The shared flock
+	 * is the process's, so one thread's unlock ends another's: an entry
+	 * evicted meanwhile is then a miss (open fails) or still read whole
+	 * (unlinked, not truncated), and its digest is checked anyway. */
+	pthread_mutex_unlock(&c->mu);
 	flock(c->lockfd, LOCK_SH);
 	rc = drydock_buf_read_file(&b, path, NULL);
 	flock(c->lockfd, LOCK_UN);
-	if (rc) {
+	if (rc)
 		rc = DRYDOCK_ENOTFOUND; /* evicted meanwhile */
-		goto out;
+	else {
+		drydock_digest_sha256(b.ptr, b.len, got);
+		if (strcmp(got, digest)) {
+			unlink(path);
+			bad = 1;
+			rc = DRYDOCK_ENOTFOUND;
+		} else {
+			rc = replay(b.ptr, b.len, diff_id, out, path, err);
+			bad = rc < 0;
+		}
 	}
-	drydock_digest_sha256(b.ptr, b.len, got);
-	if (strcmp(got, digest)) {
+	pthread_mutex_lock(&c->mu);
+	if (bad)
 		drop(c, key);
-		unlink(path);
-		rc = DRYDOCK_ENOTFOUND;
+	if (rc)
 		goto out;
-	}
-	rc = replay(b.ptr, b.len, diff_id, out, path, err);
-	if (rc < 0) {
-		drop(c, key);
-		goto out;
-	}
 	/* Stamp the use for LRU eviction, unless the entry was used in the
 	 * last minute: a repeated scan then writes nothing to the index (no
 	 * WAL frames, so no checkpoint and fsyncs at close), and the LRU
