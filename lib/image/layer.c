@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -16,6 +14,7 @@
 
 #include "drydock/error.h"
 #include "drydock/limits.h"
+#include "../util/archivedl.h"
 #include "internal.h"
 
 /*
@@ -493,7 +492,7 @@ static la_ssize_t la_read(struct archive *a, void *ud, const void **out)
 	got = dec_read(dec_rd(c->dec), c->buf, OUT_BUF, c->err);
 	if (got < 0) {
 		c->failed = 1;
-		archive_set_error(a, EIO, "%s", c->err->msg);
+		drydock_archive.set_error(a, EIO, "%s", c->err->msg);
 		return -1;
 	}
 	*out = c->buf;
@@ -530,7 +529,7 @@ static int keep_file(struct archive *a, struct archive_entry *e,
 		     struct drydock_fs *fs, const char *path,
 		     const struct layer_job *job, struct drydock_err *err)
 {
-	la_int64_t size = archive_entry_size(e);
+	la_int64_t size = drydock_archive.entry_size(e);
 	char *data;
 	la_ssize_t got;
 	size_t total = 0;
@@ -557,7 +556,8 @@ static int keep_file(struct archive *a, struct archive_entry *e,
 	if (!data)
 		return drydock_err_set(err, DRYDOCK_ENOMEM, "out of memory");
 	while (total < (size_t)size) {
-		got = archive_read_data(a, data + total, (size_t)size - total);
+		got = drydock_archive.read_data(a, data + total,
+						(size_t)size - total);
 		if (got < 0) {
 			free(data);
 			return DATA_ERROR; /* reported by the caller */
@@ -581,7 +581,7 @@ static int entry(struct archive *a, struct archive_entry *e,
 		 struct drydock_err *err)
 {
 	char path[DRYDOCK_MAX_PATH];
-	const char *raw = archive_entry_pathname(e);
+	const char *raw = drydock_archive.entry_pathname(e);
 	const char *base, *hl;
 	size_t dirlen;
 	int rc, want;
@@ -603,12 +603,12 @@ static int entry(struct archive *a, struct archive_entry *e,
 	dirlen = base == path ? 0 : (size_t)(base - path - 1);
 	if (strncmp(base, ".wh.", 4) == 0)
 		return keep_whiteout(fs, path, base, dirlen, err);
-	switch (archive_entry_filetype(e)) {
+	switch (drydock_archive.entry_filetype(e)) {
 	case AE_IFDIR:
 		return drydock_fs_put(fs, 0, path, DRYDOCK_FS_DIR, NULL, 0,
 				      err);
 	case AE_IFLNK: {
-		const char *t = archive_entry_symlink(e);
+		const char *t = drydock_archive.entry_symlink(e);
 
 		if (!t)
 			t = "";
@@ -622,7 +622,7 @@ static int entry(struct archive *a, struct archive_entry *e,
 	case AE_IFREG:
 		break;
 	default:
-		hl = archive_entry_hardlink(e);
+		hl = drydock_archive.entry_hardlink(e);
 		if (!hl)
 			return 0; /* devices, fifos */
 		break;
@@ -632,7 +632,7 @@ static int entry(struct archive *a, struct archive_entry *e,
 		return 0;
 	if (want == DRYDOCK_FS_WANT_PARENT)
 		return drydock_fs_put(fs, 0, path, DRYDOCK_FS_FILE, "", 0, err);
-	hl = archive_entry_hardlink(e);
+	hl = drydock_archive.entry_hardlink(e);
 	if (hl) {
 		/* a hard link to an earlier entry of this layer: its content
 		 * is there when the target was kept too */
@@ -645,8 +645,8 @@ static int entry(struct archive *a, struct archive_entry *e,
 					       path);
 		t = drydock_fs_get_at(fs, tp, 0);
 		if (!t || t->type != DRYDOCK_FS_FILE ||
-		    archive_entry_size(e) > 0)
-			return archive_entry_size(e) > 0
+		    drydock_archive.entry_size(e) > 0)
+			return drydock_archive.entry_size(e) > 0
 				       ? keep_file(a, e, fs, path, job, err)
 				       : 0;
 		return drydock_fs_put(fs, 0, path, DRYDOCK_FS_FILE, t->data,
@@ -675,6 +675,7 @@ int layer_read(struct rd *in, const struct layer_job *job,
 	struct archive_entry *e;
 	char blob[DRYDOCK_DIGEST_MAX], diff[DRYDOCK_DIGEST_MAX];
 	uint64_t entries = 0;
+	const char *why;
 	int rc = 0, r;
 
 	memset(&c, 0, sizeof(c));
@@ -692,13 +693,19 @@ int layer_read(struct rd *in, const struct layer_job *job,
 	if ((rc = drydock_fs_add_layer(out, NULL, err)) < 0)
 		goto done;
 	rc = 0;
-	a = archive_read_new();
+	if (drydock_archive_load(&why)) {
+		rc = drydock_err_set(err, DRYDOCK_ERROR, "'%s': %s", job->name,
+				     why);
+		goto done;
+	}
+	a = drydock_archive.read_new();
 	if (!a) {
 		rc = drydock_err_set(err, DRYDOCK_ENOMEM, "out of memory");
 		goto done;
 	}
-	archive_read_support_format_tar(a);
-	if (archive_read_open(a, &c, NULL, la_read, NULL) != ARCHIVE_OK) {
+	drydock_archive.read_support_format_tar(a);
+	if (drydock_archive.read_open(a, &c, NULL, la_read, NULL) !=
+	    ARCHIVE_OK) {
 		/* a zero-byte layer is an empty changeset */
 		if (!c.failed && c.dec->out_total == 0 && c.dec->in_eof) {
 			drydock_err_clear(err);
@@ -707,22 +714,22 @@ int layer_read(struct rd *in, const struct layer_job *job,
 		if (!c.failed)
 			drydock_err_set(err, DRYDOCK_ECORRUPT,
 					"'%s': not a tar stream: %s", job->name,
-					archive_error_string(a));
+					drydock_archive.error_string(a));
 		rc = err->code ? err->code : DRYDOCK_ECORRUPT;
 		goto done;
 	}
 	for (;;) {
-		r = archive_read_next_header(a, &e);
+		r = drydock_archive.read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r == ARCHIVE_WARN)
 			r = ARCHIVE_OK;
 		if (r != ARCHIVE_OK) {
 			if (!c.failed)
-				drydock_err_set(err, DRYDOCK_ECORRUPT,
-						"'%s': corrupt tar: %s",
-						job->name,
-						archive_error_string(a));
+				drydock_err_set(
+					err, DRYDOCK_ECORRUPT,
+					"'%s': corrupt tar: %s", job->name,
+					drydock_archive.error_string(a));
 			rc = err->code ? err->code : DRYDOCK_ECORRUPT;
 			goto done;
 		}
@@ -739,22 +746,22 @@ int layer_read(struct rd *in, const struct layer_job *job,
 			if (c.failed)
 				rc = err->code;
 			else if (rc == DATA_ERROR)
-				rc = drydock_err_set(err, DRYDOCK_ECORRUPT,
-						     "'%s': corrupt tar: %s",
-						     job->name,
-						     archive_error_string(a));
+				rc = drydock_err_set(
+					err, DRYDOCK_ECORRUPT,
+					"'%s': corrupt tar: %s", job->name,
+					drydock_archive.error_string(a));
 			else
 				drydock_err_prefix(err, "'%s'", job->name);
 			goto done;
 		}
 		/* skipping still reads through our callback: no seek
 		 * callback, so every byte is inflated and hashed */
-		if (archive_read_data_skip(a) != ARCHIVE_OK) {
+		if (drydock_archive.read_data_skip(a) != ARCHIVE_OK) {
 			if (!c.failed)
-				drydock_err_set(err, DRYDOCK_ECORRUPT,
-						"'%s': corrupt tar: %s",
-						job->name,
-						archive_error_string(a));
+				drydock_err_set(
+					err, DRYDOCK_ECORRUPT,
+					"'%s': corrupt tar: %s", job->name,
+					drydock_archive.error_string(a));
 			rc = err->code ? err->code : DRYDOCK_ECORRUPT;
 			goto done;
 		}
@@ -784,7 +791,7 @@ digests:
 	rc = fs_set_diff_id(out, 0, diff, err);
 done:
 	if (a)
-		archive_read_free(a);
+		drydock_archive.read_free(a);
 	dec_free(c.dec);
 	free(c.buf);
 	return rc;

@@ -10,8 +10,6 @@
  * when read and packed from one when written.
  */
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +21,7 @@
 #include "drydock/error.h"
 #include "drydock/json.h"
 #include "drydock/limits.h"
+#include "../util/archivedl.h"
 #include "internal.h"
 
 enum store_kind { ST_LAYOUT = 1, ST_ARCHIVE, ST_REGISTRY };
@@ -350,22 +349,30 @@ static int layout_member(const char *name, char *out, size_t n)
 
 static int extract_archive(struct store *st, struct drydock_err *err)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a;
 	struct archive_entry *ae;
+	const char *why;
 	int rc = 0, r;
 	size_t n = 0;
 
-	archive_read_support_format_tar(a);
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_zstd(a);
-	if (archive_read_open_filename(a, st->archive, 65536) != ARCHIVE_OK) {
+	if (drydock_archive_load(&why))
+		return drydock_err_set(err, DRYDOCK_ERROR, "'%s': %s",
+				       st->archive, why);
+	a = drydock_archive.read_new();
+	if (!a)
+		return drydock_err_set(err, DRYDOCK_ENOMEM, "out of memory");
+	drydock_archive.read_support_format_tar(a);
+	drydock_archive.read_support_filter_gzip(a);
+	drydock_archive.read_support_filter_zstd(a);
+	if (drydock_archive.read_open_filename(a, st->archive, 65536) !=
+	    ARCHIVE_OK) {
 		rc = drydock_err_set(err, DRYDOCK_EIO, "'%s': %s", st->archive,
-				     archive_error_string(a));
+				     drydock_archive.error_string(a));
 		goto out;
 	}
-	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
+	while ((r = drydock_archive.read_next_header(a, &ae)) == ARCHIVE_OK) {
 		char norm[DRYDOCK_MAX_PATH], path[4200 + DRYDOCK_MAX_PATH];
-		const char *name = archive_entry_pathname(ae);
+		const char *name = drydock_archive.entry_pathname(ae);
 		char *slash;
 		int fd;
 
@@ -376,7 +383,7 @@ static int extract_archive(struct store *st, struct drydock_err *err)
 					     DRYDOCK_MAX_ARCHIVE_ENTRIES);
 			goto out;
 		}
-		if (archive_entry_filetype(ae) != AE_IFREG || !name)
+		if (drydock_archive.entry_filetype(ae) != AE_IFREG || !name)
 			continue;
 		if (layout_member(name, norm, sizeof(norm)))
 			continue;
@@ -396,20 +403,21 @@ static int extract_archive(struct store *st, struct drydock_err *err)
 			rc = drydock_err_errno(err, errno, path);
 			goto out;
 		}
-		r = archive_read_data_into_fd(a, fd);
+		r = drydock_archive.read_data_into_fd(a, fd);
 		close(fd);
 		if (r != ARCHIVE_OK) {
 			rc = drydock_err_set(err, DRYDOCK_ECORRUPT, "'%s': %s",
 					     st->archive,
-					     archive_error_string(a));
+					     drydock_archive.error_string(a));
 			goto out;
 		}
 	}
 	if (r != ARCHIVE_EOF)
 		rc = drydock_err_set(err, DRYDOCK_ECORRUPT, "'%s': %s",
-				     st->archive, archive_error_string(a));
+				     st->archive,
+				     drydock_archive.error_string(a));
 out:
-	archive_read_free(a);
+	drydock_archive.read_free(a);
 	return rc;
 }
 
@@ -429,37 +437,44 @@ static int add_file(struct archive *a, const char *full, const char *name,
 			close(fd);
 		return rc;
 	}
-	ae = archive_entry_new();
-	archive_entry_set_pathname(ae, name);
-	archive_entry_set_filetype(ae, AE_IFREG);
-	archive_entry_set_perm(ae, 0644);
-	archive_entry_set_size(ae, sb.st_size);
-	archive_entry_set_mtime(ae, 0, 0);
-	if (archive_write_header(a, ae) != ARCHIVE_OK)
+	ae = drydock_archive.entry_new();
+	drydock_archive.entry_set_pathname(ae, name);
+	drydock_archive.entry_set_filetype(ae, AE_IFREG);
+	drydock_archive.entry_set_perm(ae, 0644);
+	drydock_archive.entry_set_size(ae, sb.st_size);
+	drydock_archive.entry_set_mtime(ae, 0, 0);
+	if (drydock_archive.write_header(a, ae) != ARCHIVE_OK)
 		rc = drydock_err_set(err, DRYDOCK_EIO, "'%s': %s", full,
-				     archive_error_string(a));
+				     drydock_archive.error_string(a));
 	while (!rc && (n = read(fd, buf, sizeof(buf))) > 0)
-		if (archive_write_data(a, buf, (size_t)n) != n)
+		if (drydock_archive.write_data(a, buf, (size_t)n) != n)
 			rc = drydock_err_set(err, DRYDOCK_EIO, "'%s': %s", full,
-					     archive_error_string(a));
-	archive_entry_free(ae);
+					     drydock_archive.error_string(a));
+	drydock_archive.entry_free(ae);
 	close(fd);
 	return rc;
 }
 
 static int pack_archive(struct store *st, struct drydock_err *err)
 {
-	struct archive *a = archive_write_new();
+	struct archive *a;
 	char tmp[4200], full[8400];
 	const char *algs[] = {"sha256", "sha512"};
+	const char *why;
 	int rc;
 
+	if (drydock_archive_load(&why))
+		return drydock_err_set(err, DRYDOCK_ERROR, "'%s': %s",
+				       st->archive, why);
+	a = drydock_archive.write_new();
+	if (!a)
+		return drydock_err_set(err, DRYDOCK_ENOMEM, "out of memory");
 	snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", st->archive, (long)getpid());
-	archive_write_set_format_pax_restricted(a);
-	if (archive_write_open_filename(a, tmp) != ARCHIVE_OK) {
+	drydock_archive.write_set_format_pax_restricted(a);
+	if (drydock_archive.write_open_filename(a, tmp) != ARCHIVE_OK) {
 		rc = drydock_err_set(err, DRYDOCK_EIO, "'%s': %s", tmp,
-				     archive_error_string(a));
-		archive_write_free(a);
+				     drydock_archive.error_string(a));
+		drydock_archive.write_free(a);
 		return rc;
 	}
 	snprintf(full, sizeof(full), "%s/oci-layout", st->path);
@@ -487,10 +502,10 @@ static int pack_archive(struct store *st, struct drydock_err *err)
 		}
 		closedir(d);
 	}
-	if (archive_write_close(a) != ARCHIVE_OK && !rc)
+	if (drydock_archive.write_close(a) != ARCHIVE_OK && !rc)
 		rc = drydock_err_set(err, DRYDOCK_EIO, "'%s': %s", tmp,
-				     archive_error_string(a));
-	archive_write_free(a);
+				     drydock_archive.error_string(a));
+	drydock_archive.write_free(a);
 	if (!rc && rename(tmp, st->archive))
 		rc = drydock_err_errno(err, errno, st->archive);
 	if (rc)

@@ -3,10 +3,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
-#include <libxml/xmlreader.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "../util/xmldl.h"
 #include "drydock/error.h"
 #include "drydock/feed.h"
 #include "drydock/limits.h"
@@ -82,16 +82,16 @@ static int is(const xmlNode *n, const char *lname)
 /* An attribute's value; the caller frees it with xmlFree. */
 static char *attr(const xmlNode *n, const char *a)
 {
-	return (char *)xmlGetProp(n, (const xmlChar *)a);
+	return (char *)drydock_xml.get_prop(n, (const xmlChar *)a);
 }
 
 /* An element's text, bounded; NULL when over the limit. xmlFree. */
 static char *text(const xmlNode *n)
 {
-	char *t = (char *)xmlNodeGetContent(n);
+	char *t = (char *)drydock_xml.node_get_content(n);
 
 	if (t && strlen(t) > DRYDOCK_MAX_OVAL_TEXT) {
-		xmlFree(t);
+		drydock_xml.free(t);
 		return NULL;
 	}
 	return t;
@@ -134,8 +134,8 @@ static int take_item(struct ctx *c, const char *section, const xmlNode *n)
 
 		if (or &&sr)
 			v = json_pack("[ss]", or, sr);
-		xmlFree(or);
-		xmlFree(sr);
+		drydock_xml.free(or);
+		drydock_xml.free(sr);
 		if (v && json_object_set_new(c->tests, id, v))
 			rc = -1;
 	} else if (!strcmp(section, "objects")) {
@@ -149,9 +149,9 @@ static int take_item(struct ctx *c, const char *section, const xmlNode *n)
 
 			if (t && *t)
 				v = json_string(t);
-			xmlFree(t);
+			drydock_xml.free(t);
 		}
-		xmlFree(ref);
+		drydock_xml.free(ref);
 		if (v && json_object_set_new(c->objects, id, v))
 			rc = -1;
 	} else if (!strcmp(section, "states")) {
@@ -163,9 +163,9 @@ static int take_item(struct ctx *c, const char *section, const xmlNode *n)
 
 			if (t && *t && strlen(t) <= DRYDOCK_MAX_VERSION_LEN)
 				v = json_string(t);
-			xmlFree(t);
+			drydock_xml.free(t);
 		}
-		xmlFree(op);
+		drydock_xml.free(op);
 		if (v && json_object_set_new(c->states, id, v))
 			rc = -1;
 	} else if (!strcmp(section, "variables") &&
@@ -179,14 +179,14 @@ static int take_item(struct ctx *c, const char *section, const xmlNode *n)
 			t = text(k);
 			if (t && *t && json_array_append_new(v, json_string(t)))
 				rc = -1;
-			xmlFree(t);
+			drydock_xml.free(t);
 			if (!rc && (rc = count_item(c)))
 				break;
 		}
 		if (v && json_object_set_new(c->vars, id, v) && !rc)
 			rc = -1;
 	}
-	xmlFree(id);
+	drydock_xml.free(id);
 	if (rc == -1)
 		rc = drydock_err_set(c->err, DRYDOCK_ENOMEM, "out of memory");
 	if (!rc)
@@ -203,7 +203,7 @@ static void take_generator(struct ctx *c, const xmlNode *n)
 	if (s && strlen(s) >= 19 && strlen(s) < 40)
 		snprintf(c->feed_time, sizeof(c->feed_time), "%s%s", s,
 			 strlen(s) == 19 ? "Z" : "");
-	xmlFree(s);
+	drydock_xml.free(s);
 }
 
 /* Pass 2: a namespace set of a definition. */
@@ -256,7 +256,7 @@ static int walk_criteria(struct ctx *c, const xmlNode *n, int depth,
 			const json_t *obj, *names;
 			size_t i;
 
-			xmlFree(ref);
+			drydock_xml.free(ref);
 			if (!t)
 				continue;
 			oref = json_string_value(json_array_get(t, 0));
@@ -363,9 +363,9 @@ static int take_definition(struct ctx *c, const xmlNode *def)
 				owned[nowned++] = (xmlChar *)url;
 				url = NULL;
 			}
-			xmlFree(src);
-			xmlFree(ref);
-			xmlFree(url);
+			drydock_xml.free(src);
+			drydock_xml.free(ref);
+			drydock_xml.free(url);
 		} else if (is(k, "affected")) {
 			const xmlNode *p;
 
@@ -378,7 +378,7 @@ static int take_definition(struct ctx *c, const xmlNode *def)
 				if (pt &&
 				    !c->fl->platform_ns(pt, ns, sizeof(ns)))
 					ns_add(&nss, ns);
-				xmlFree(pt);
+				drydock_xml.free(pt);
 			}
 		}
 	}
@@ -430,7 +430,7 @@ static int take_definition(struct ctx *c, const xmlNode *def)
 			continue;
 		id = text(k);
 		if (!id || !*id) {
-			xmlFree(id);
+			drydock_xml.free(id);
 			continue;
 		}
 		href = attr(k, "href");
@@ -466,12 +466,12 @@ static int take_definition(struct ctx *c, const xmlNode *def)
 		}
 		v.data_source = c->fl->data_source;
 		rc = c->sink->vuln(c->sink->payload, &v);
-		xmlFree(id);
-		xmlFree(href);
-		xmlFree(pub);
-		xmlFree(vec);
-		xmlFree(score);
-		xmlFree(c3);
+		drydock_xml.free(id);
+		drydock_xml.free(href);
+		drydock_xml.free(pub);
+		drydock_xml.free(vec);
+		drydock_xml.free(score);
+		drydock_xml.free(c3);
 		if (rc)
 			goto out;
 	}
@@ -524,9 +524,9 @@ static int take_definition(struct ctx *c, const xmlNode *def)
 						    drydock_feed_severity(p))
 							vsev = drydock_feed_severity(
 								p);
-						xmlFree(p);
+						drydock_xml.free(p);
 					}
-					xmlFree(t);
+					drydock_xml.free(t);
 				}
 				memset(&a, 0, sizeof(a));
 				a.namespace_ = nss.ns[i];
@@ -546,18 +546,18 @@ static int take_definition(struct ctx *c, const xmlNode *def)
 	}
 out:
 	for (i = 0; i < nowned; i++)
-		xmlFree(owned[i]);
+		drydock_xml.free(owned[i]);
 	free(owned);
 	free(aliases);
 	free(urls);
 	json_decref(pairs);
-	xmlFree(cls);
-	xmlFree(defid);
-	xmlFree(title);
-	xmlFree(desc);
-	xmlFree(advid);
-	xmlFree(sevtext);
-	xmlFree(issued);
+	drydock_xml.free(cls);
+	drydock_xml.free(defid);
+	drydock_xml.free(title);
+	drydock_xml.free(desc);
+	drydock_xml.free(advid);
+	drydock_xml.free(sevtext);
+	drydock_xml.free(issued);
 	return rc;
 }
 
@@ -572,17 +572,19 @@ static int run_pass(struct ctx *c, xmlTextReaderPtr r, int pass)
 	char section[32] = "";
 	int ret, rc = 0, root_seen = 0;
 
-	xmlTextReaderSetStructuredErrorHandler(r, on_xml_error, c);
-	ret = xmlTextReaderRead(r);
+	drydock_xml.text_reader_set_structured_error_handler(r, on_xml_error,
+							     c);
+	ret = drydock_xml.text_reader_read(r);
 	while (ret == 1 && !rc) {
-		int depth = xmlTextReaderDepth(r);
+		int depth = drydock_xml.text_reader_depth(r);
 		const char *ln;
 
-		if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT) {
-			ret = xmlTextReaderRead(r);
+		if (drydock_xml.text_reader_node_type(r) !=
+		    XML_READER_TYPE_ELEMENT) {
+			ret = drydock_xml.text_reader_read(r);
 			continue;
 		}
-		ln = (const char *)xmlTextReaderConstLocalName(r);
+		ln = (const char *)drydock_xml.text_reader_const_local_name(r);
 		if (!ln)
 			ln = "";
 		if (depth == 0) {
@@ -593,35 +595,38 @@ static int run_pass(struct ctx *c, xmlTextReaderPtr r, int pass)
 					"definitions document (root element "
 					"<%.64s>)",
 					c->name,
-					(int)xmlGetLineNo(
-						xmlTextReaderCurrentNode(r)),
+					(int)drydock_xml.get_line_no(
+						drydock_xml
+							.text_reader_current_node(
+								r)),
 					ln);
 			root_seen = 1;
-			ret = xmlTextReaderRead(r);
+			ret = drydock_xml.text_reader_read(r);
 			continue;
 		}
 		if (depth == 1) {
 			snprintf(section, sizeof(section), "%s", ln);
 			if (!strcmp(ln, "generator") && pass == 1) {
-				xmlNodePtr n = xmlTextReaderExpand(r);
+				xmlNodePtr n =
+					drydock_xml.text_reader_expand(r);
 
 				if (!n)
 					break;
 				take_generator(c, n);
-				ret = xmlTextReaderNext(r);
+				ret = drydock_xml.text_reader_next(r);
 			} else if ((pass == 1 && (!strcmp(ln, "tests") ||
 						  !strcmp(ln, "objects") ||
 						  !strcmp(ln, "states") ||
 						  !strcmp(ln, "variables"))) ||
 				   (pass == 2 && !strcmp(ln, "definitions"))) {
-				ret = xmlTextReaderRead(r);
+				ret = drydock_xml.text_reader_read(r);
 			} else {
-				ret = xmlTextReaderNext(r);
+				ret = drydock_xml.text_reader_next(r);
 			}
 			continue;
 		}
 		if (depth == 2) {
-			xmlNodePtr n = xmlTextReaderExpand(r);
+			xmlNodePtr n = drydock_xml.text_reader_expand(r);
 
 			if (!n)
 				break;
@@ -629,10 +634,10 @@ static int run_pass(struct ctx *c, xmlTextReaderPtr r, int pass)
 				rc = take_item(c, section, n);
 			else if (is(n, "definition"))
 				rc = take_definition(c, n);
-			ret = xmlTextReaderNext(r);
+			ret = drydock_xml.text_reader_next(r);
 			continue;
 		}
-		ret = xmlTextReaderNext(r);
+		ret = drydock_xml.text_reader_next(r);
 	}
 	if (rc)
 		return rc;
@@ -650,8 +655,12 @@ static int run(const struct oval_flavor *fl, const char *path, const char *data,
 	       const struct drydock_feed_sink *sink, struct drydock_err *err)
 {
 	struct ctx c;
+	const char *why;
 	int pass, rc = 0;
 
+	if (drydock_xml_load(&why))
+		return drydock_err_set(err, DRYDOCK_ERROR, "'%s': %s", name,
+				       why);
 	memset(&c, 0, sizeof(c));
 	c.fl = fl;
 	c.name = name;
@@ -667,9 +676,10 @@ static int run(const struct oval_flavor *fl, const char *path, const char *data,
 	}
 	for (pass = 1; pass <= 2 && !rc; pass++) {
 		xmlTextReaderPtr r =
-			path ? xmlReaderForFile(path, NULL, READER_OPTS)
-			     : xmlReaderForMemory(data, (int)len, NULL, NULL,
-						  READER_OPTS);
+			path ? drydock_xml.reader_for_file(path, NULL,
+							   READER_OPTS)
+			     : drydock_xml.reader_for_memory(
+				       data, (int)len, NULL, NULL, READER_OPTS);
 
 		if (!r) {
 			rc = path ? drydock_err_set(err, DRYDOCK_EIO,
@@ -679,7 +689,7 @@ static int run(const struct oval_flavor *fl, const char *path, const char *data,
 			break;
 		}
 		rc = run_pass(&c, r, pass);
-		xmlFreeTextReader(r);
+		drydock_xml.free_text_reader(r);
 		if (!rc && pass == 1 && c.feed_time[0] && sink->feed_time)
 			rc = sink->feed_time(sink->payload, c.feed_time);
 	}

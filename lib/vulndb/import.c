@@ -1,7 +1,5 @@
 #include "../util/setup.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../util/archivedl.h"
 #include "drydock/buf.h"
 #include "drydock/error.h"
 #include "drydock/feed.h"
@@ -228,7 +227,7 @@ static int scratch_path(struct walk *w, char *out, size_t size)
 static int archive_fail(struct archive *a, const char *name, const char *member,
 			struct drydock_err *err)
 {
-	const char *m = archive_error_string(a);
+	const char *m = drydock_archive.error_string(a);
 
 	if (member)
 		return drydock_err_set(err, DRYDOCK_ECORRUPT,
@@ -253,7 +252,7 @@ static int member_to_file(struct archive *a, const char *head, size_t hlen,
 	if (hlen && write(fd, head, hlen) != (ssize_t)hlen)
 		rc = drydock_err_errno(err, errno, path);
 	while (!rc) {
-		la_ssize_t n = archive_read_data(a, buf, sizeof(buf));
+		la_ssize_t n = drydock_archive.read_data(a, buf, sizeof(buf));
 
 		if (n < 0) {
 			rc = archive_fail(a, name, mem, err);
@@ -282,23 +281,28 @@ static int member_to_file(struct archive *a, const char *head, size_t hlen,
 static int import_archive(struct walk *w, const char *path, const char *name,
 			  int explicit_, struct drydock_err *err)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a;
 	struct archive_entry *e;
 	struct drydock_buf data = DRYDOCK_BUF_INIT(0);
 	uint64_t entries = 0, before = w->st->files;
 	char scratch[PATH_MAX];
 	char label[PATH_MAX + 512];
+	const char *why;
 	int rc = 0, r, raw;
 
+	if (drydock_archive_load(&why))
+		return drydock_err_set(err, DRYDOCK_ERROR, "'%s': %s", name,
+				       why);
+	a = drydock_archive.read_new();
 	if (!a)
 		return drydock_err_set(err, DRYDOCK_ENOMEM, "out of memory");
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_zip(a);
-	archive_read_support_format_raw(a);
-	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+	drydock_archive.read_support_filter_all(a);
+	drydock_archive.read_support_format_tar(a);
+	drydock_archive.read_support_format_zip(a);
+	drydock_archive.read_support_format_raw(a);
+	if (drydock_archive.read_open_filename(a, path, 65536) != ARCHIVE_OK) {
 		rc = archive_fail(a, name, NULL, err);
-		archive_read_free(a);
+		drydock_archive.read_free(a);
 		return rc;
 	}
 	while (!rc) {
@@ -306,7 +310,7 @@ static int import_archive(struct walk *w, const char *path, const char *name,
 		const struct drydock_importer *imp;
 		size_t cap;
 
-		r = archive_read_next_header(a, &e);
+		r = drydock_archive.read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
@@ -320,10 +324,10 @@ static int import_archive(struct walk *w, const char *path, const char *name,
 				DRYDOCK_MAX_FEED_ARCHIVE_ENTRIES);
 			break;
 		}
-		raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
-		if (!raw && archive_entry_filetype(e) != AE_IFREG)
+		raw = drydock_archive.format(a) == ARCHIVE_FORMAT_RAW;
+		if (!raw && drydock_archive.entry_filetype(e) != AE_IFREG)
 			continue;
-		mem = archive_entry_pathname(e);
+		mem = drydock_archive.entry_pathname(e);
 		if (!mem)
 			mem = "?";
 		if (raw)
@@ -343,8 +347,8 @@ static int import_archive(struct walk *w, const char *path, const char *name,
 						     "out of memory");
 				break;
 			}
-			n = archive_read_data(a, data.ptr + data.len,
-					      HEAD_BYTES - data.len);
+			n = drydock_archive.read_data(a, data.ptr + data.len,
+						      HEAD_BYTES - data.len);
 			if (n < 0) {
 				rc = archive_fail(a, name, raw ? NULL : mem,
 						  err);
@@ -390,8 +394,8 @@ static int import_archive(struct walk *w, const char *path, const char *name,
 					label, cap);
 				break;
 			}
-			n = archive_read_data(a, data.ptr + data.len,
-					      data.cap - data.len - 1);
+			n = drydock_archive.read_data(a, data.ptr + data.len,
+						      data.cap - data.len - 1);
 			if (n < 0) {
 				rc = archive_fail(a, name, raw ? NULL : mem,
 						  err);
@@ -410,7 +414,7 @@ static int import_archive(struct walk *w, const char *path, const char *name,
 		drydock_buf_release(&data);
 	}
 	drydock_buf_release(&data);
-	archive_read_free(a);
+	drydock_archive.read_free(a);
 	if (!rc && explicit_ && w->st->files == before)
 		rc = drydock_err_set(err, DRYDOCK_ENOTFOUND,
 				     "'%s': no feed file in the archive", name);
