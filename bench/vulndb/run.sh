@@ -16,13 +16,13 @@ DRYDOCK=$BUILD/src/drydock
 W=$(mktemp -d "${TMPDIR:-/tmp}/drydock-bench-vulndb.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 
-# the lookup timer, linked against the library
+# the lookup timer, linked against the library (libarchive, libxml2 and
+# libcurl are loaded at run time: lib/util/*dl.c)
 cc -O2 -std=gnu11 -I"$SRC/include" -I"$SRC" -I"$BUILD" \
 	"$SRC/bench/vulndb/lookup.c" -o "$W/lookup" \
 	-Wl,--whole-archive "$BUILD/libdrydock.a" -Wl,--no-whole-archive \
-	$(pkg-config --libs sqlite3 jansson libarchive libcurl libcrypto zlib \
-		libzstd yaml-0.1 libxml-2.0) \
-	$(pkg-config --exists libisal && pkg-config --libs libisal) -lpthread
+	$(pkg-config --libs sqlite3 jansson libcrypto zlib libzstd yaml-0.1) \
+	$(pkg-config --exists libisal && pkg-config --libs libisal) -lpthread -ldl
 
 median3() { sort -n | sed -n 2p; }
 now() { date +%s.%N; }
