@@ -60,6 +60,11 @@ static void on_xml_error(void *arg, xmlErrorPtr e)
 	n = strlen(c->xerr);
 	while (n && (c->xerr[n - 1] == '\n' || c->xerr[n - 1] == ' '))
 		c->xerr[--n] = '\0';
+	/* some messages run over two lines ("Input is not proper UTF-8,
+	 * indicate encoding !\nBytes: 0xAC ..."): errors are one line */
+	while (n--)
+		if (c->xerr[n] == '\n' || c->xerr[n] == '\r')
+			c->xerr[n] = ' ';
 }
 
 static int xml_fail(struct ctx *c)
