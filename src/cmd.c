@@ -23,15 +23,18 @@ CMD(cmd_db_info_spec)
 CMD(cmd_db_update_spec)
 CMD(cmd_image_digest_spec)
 CMD(cmd_image_copy_spec)
+CMD(cmd_image_attach_spec)
+CMD(cmd_image_referrers_spec)
 CMD(cmd_cache_info_spec)
 CMD(cmd_cache_clean_spec)
 #undef CMD
 
 static const struct cmd *const table[] = {
-	&cmd_scan_spec,	      &cmd_sbom_spec,	    &cmd_db_import_spec,
-	&cmd_db_info_spec,    &cmd_db_update_spec,  &cmd_image_digest_spec,
-	&cmd_image_copy_spec, &cmd_cache_info_spec, &cmd_cache_clean_spec,
-	&cmd_version_spec,    &cmd_help_spec,
+	&cmd_scan_spec,	      &cmd_sbom_spec,	      &cmd_db_import_spec,
+	&cmd_db_info_spec,    &cmd_db_update_spec,    &cmd_image_digest_spec,
+	&cmd_image_copy_spec, &cmd_image_attach_spec, &cmd_image_referrers_spec,
+	&cmd_cache_info_spec, &cmd_cache_clean_spec,  &cmd_version_spec,
+	&cmd_help_spec,
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))

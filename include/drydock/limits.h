@@ -194,4 +194,19 @@
  * in CycloneDX, so DRYDOCK_MAX_PACKAGES packages fit */
 #define DRYDOCK_MAX_SBOM_OUTPUT_BYTES (256u * 1024 * 1024)
 
+/* Artifacts attached to images (lib/registry/attach.c, drydock image
+ * attach). */
+
+/* files of one artifact: each becomes a ~250-byte layer descriptor in
+ * the manifest; signatures, SBOMs and attestations are one to a few */
+#define DRYDOCK_MAX_ATTACH_FILES 1000
+/* one file: reports and SBOMs are a few MB; a mistaken path (a disk
+ * image) is refused before anything is uploaded */
+#define DRYDOCK_MAX_ATTACH_FILE_BYTES (1ll * 1024 * 1024 * 1024)
+/* --annotation pairs of one artifact (all must also fit in the manifest,
+ * DRYDOCK_MAX_MANIFEST_BYTES) */
+#define DRYDOCK_MAX_ATTACH_ANNOTATIONS 1000
+/* an annotation key: reverse-domain names are well under 100 bytes */
+#define DRYDOCK_MAX_ANNOTATION_KEY 256
+
 #endif

@@ -378,4 +378,99 @@ int drydock_image_ref_digest(const char *loc,
 			     char digest[DRYDOCK_DIGEST_MAX],
 			     struct drydock_err *err);
 
+/* Artifacts (attach) ---------------------------------------------------- */
+
+/*
+ * Artifacts as the OCI image-spec v1.1 "Guidelines for Artifact Usage"
+ * describe them: an image manifest with artifactType, the empty config
+ * and the files as layers, whose subject is another manifest; pushed by
+ * digest, and listed in the subject's fallback referrers index when the
+ * registry does not answer with OCI-Subject (distribution-spec v1.1).
+ */
+#define DRYDOCK_MT_OCI_EMPTY "application/vnd.oci.empty.v1+json"
+/* sha256 of the two bytes "{}" */
+#define DRYDOCK_OCI_EMPTY_DIGEST                                               \
+	"sha256:"                                                              \
+	"44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+#define DRYDOCK_MT_OCTET_STREAM "application/octet-stream"
+#define DRYDOCK_ANNOTATION_TITLE "org.opencontainers.image.title"
+
+/* Whether s is a media type as RFC 6838 section 4.2 names them:
+ * type "/" subtype, each 1-127 restricted-name characters. */
+int drydock_media_type_valid(const char *s);
+
+/* The descriptor of the manifest an artifact refers to. */
+struct drydock_artifact_subject {
+	char media_type[128];
+	char digest[DRYDOCK_DIGEST_MAX];
+	long long size;
+};
+
+/* One file of an artifact, hashed. */
+struct drydock_artifact_layer {
+	const char *path; /* borrowed; the title is its basename */
+	char digest[DRYDOCK_DIGEST_MAX];
+	long long size;
+};
+
+struct drydock_artifact {
+	const char *artifact_type; /* required */
+	/* media type of every file; NULL: application/octet-stream */
+	const char *media_type;
+	const char *const *files; /* paths, at most DRYDOCK_MAX_ATTACH_FILES */
+	size_t nfiles;
+	/* "KEY=VALUE" strings (--annotation), at most
+	 * DRYDOCK_MAX_ATTACH_ANNOTATIONS; keys unique and non-empty */
+	const char *const *annotations;
+	size_t nannotations;
+};
+
+/*
+ * Check a's types, annotations and files before anything is sent: each
+ * file a readable regular file of at most DRYDOCK_MAX_ATTACH_FILE_BYTES,
+ * basenames unique (they are the layers' titles). DRYDOCK_EUSAGE,
+ * DRYDOCK_ELIMIT or DRYDOCK_EIO with a message naming the input.
+ */
+int drydock_artifact_check(const struct drydock_artifact *a,
+			   struct drydock_err *err);
+
+/*
+ * The artifact manifest's bytes into out (appended; compact JSON, keys
+ * sorted, no final newline): schemaVersion 2, the OCI manifest media
+ * type, artifactType, the empty config, one layer per entry of layers
+ * (a->nfiles of them; titled with the file's basename) or, with no file,
+ * the empty descriptor as the only layer, subject, and annotations from
+ * a->annotations (omitted when none). Nothing else (no creation time):
+ * the same inputs give the same digest. Validates as
+ * drydock_artifact_check does, without touching the files.
+ */
+int drydock_artifact_manifest(struct drydock_buf *out,
+			      const struct drydock_artifact *a,
+			      const struct drydock_artifact_layer *layers,
+			      const struct drydock_artifact_subject *subject,
+			      struct drydock_err *err);
+
+/*
+ * The descriptor of repo's manifest ref (a tag or digest): HEAD, or a GET
+ * when the registry's HEAD lacks the type or size. DRYDOCK_ENOTFOUND when
+ * the registry does not know it.
+ */
+int drydock_registry_subject(struct drydock_registry *reg, const char *repo,
+			     const char *ref,
+			     struct drydock_artifact_subject *out,
+			     struct drydock_err *err);
+
+/*
+ * Attach a to repo's manifest ref: check a, resolve ref, hash and upload
+ * the files and the empty config, PUT the manifest by its digest, and
+ * when the registry did not answer with OCI-Subject add it to the
+ * subject's fallback referrers index. digest_out receives the artifact
+ * manifest's digest; subject_out (may be NULL) the subject's descriptor.
+ */
+int drydock_registry_attach(struct drydock_registry *reg, const char *repo,
+			    const char *ref, const struct drydock_artifact *a,
+			    char digest_out[DRYDOCK_DIGEST_MAX],
+			    struct drydock_artifact_subject *subject_out,
+			    struct drydock_err *err);
+
 #endif
