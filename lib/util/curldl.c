@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 
+#include "dl.h"
 #include "curldl.h"
 
 struct drydock_curl_api drydock_curl;
@@ -15,19 +16,8 @@ static const char *load_why = "libcurl not loaded";
 static const char *const sonames[] = {"libcurl.so.4", "libcurl-gnutls.so.4",
 				      "libcurl-nss.so.4"};
 
-/* dlsym returns void *; POSIX guarantees it converts to a function
- * pointer, and the memcpy keeps -Wpedantic quiet. */
-static int sym(void *lib, const char *name, void *slot, size_t size)
-{
-	void *p = dlsym(lib, name);
-
-	if (!p)
-		return -1;
-	memcpy(slot, &p, size);
-	return 0;
-}
-
-#define SYM(field, name) sym(lib, name, &api.field, sizeof(api.field))
+#define SYM(field, name)                                                       \
+	drydock_dl_sym(lib, name, &api.field, sizeof(api.field))
 
 static void load(void)
 {
@@ -55,7 +45,8 @@ static void load(void)
 	    SYM(slist_append, "curl_slist_append") ||
 	    SYM(slist_free_all, "curl_slist_free_all") ||
 	    SYM(getdate, "curl_getdate") ||
-	    sym(lib, "curl_global_init", &global_init, sizeof(global_init))) {
+	    drydock_dl_sym(lib, "curl_global_init", &global_init,
+			   sizeof(global_init))) {
 		load_why = "libcurl lacks a function drydock needs";
 		return; /* the library stays loaded: it may be in use */
 	}

@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 
+#include "dl.h"
 #include "xmldl.h"
 
 struct drydock_xml_api drydock_xml;
@@ -10,24 +11,6 @@ struct drydock_xml_api drydock_xml;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int load_rc = -1;
 static const char *load_why = "libxml2 not loaded";
-
-/* dlsym returns void *; POSIX guarantees it converts to a function
- * pointer, and the memcpy keeps -Wpedantic quiet. */
-static int sym(void *lib, const char *name, void *slot, size_t size)
-{
-	void *p = dlsym(lib, name);
-
-	if (!p)
-		return -1;
-	memcpy(slot, &p, size);
-	return 0;
-}
-
-/* The assignment inside sizeof is never evaluated (no reference to the
- * symbol reaches the linker), but the compiler checks that the field's
- * type matches the function's prototype in the header. */
-#define SYM(field, fn)                                                         \
-	(sizeof(api.field = fn) && sym(lib, #fn, &api.field, sizeof(api.field)))
 
 static void load(void)
 {
@@ -45,22 +28,24 @@ static void load(void)
 	 * dlsym gives the variable's address */
 	free_var = dlsym(lib, "xmlFree");
 	if (!free_var ||
-	    sym(lib, "xmlInitParser", &init_parser, sizeof(init_parser)) ||
-	    SYM(reader_for_file, xmlReaderForFile) ||
-	    SYM(reader_for_memory, xmlReaderForMemory) ||
-	    SYM(free_text_reader, xmlFreeTextReader) ||
-	    SYM(text_reader_set_structured_error_handler,
-		xmlTextReaderSetStructuredErrorHandler) ||
-	    SYM(text_reader_read, xmlTextReaderRead) ||
-	    SYM(text_reader_next, xmlTextReaderNext) ||
-	    SYM(text_reader_depth, xmlTextReaderDepth) ||
-	    SYM(text_reader_node_type, xmlTextReaderNodeType) ||
-	    SYM(text_reader_const_local_name, xmlTextReaderConstLocalName) ||
-	    SYM(text_reader_current_node, xmlTextReaderCurrentNode) ||
-	    SYM(text_reader_expand, xmlTextReaderExpand) ||
-	    SYM(get_prop, xmlGetProp) ||
-	    SYM(node_get_content, xmlNodeGetContent) ||
-	    SYM(get_line_no, xmlGetLineNo)) {
+	    drydock_dl_sym(lib, "xmlInitParser", &init_parser,
+			   sizeof(init_parser)) ||
+	    DRYDOCK_DL_FN(reader_for_file, xmlReaderForFile) ||
+	    DRYDOCK_DL_FN(reader_for_memory, xmlReaderForMemory) ||
+	    DRYDOCK_DL_FN(free_text_reader, xmlFreeTextReader) ||
+	    DRYDOCK_DL_FN(text_reader_set_structured_error_handler,
+			  xmlTextReaderSetStructuredErrorHandler) ||
+	    DRYDOCK_DL_FN(text_reader_read, xmlTextReaderRead) ||
+	    DRYDOCK_DL_FN(text_reader_next, xmlTextReaderNext) ||
+	    DRYDOCK_DL_FN(text_reader_depth, xmlTextReaderDepth) ||
+	    DRYDOCK_DL_FN(text_reader_node_type, xmlTextReaderNodeType) ||
+	    DRYDOCK_DL_FN(text_reader_const_local_name,
+			  xmlTextReaderConstLocalName) ||
+	    DRYDOCK_DL_FN(text_reader_current_node, xmlTextReaderCurrentNode) ||
+	    DRYDOCK_DL_FN(text_reader_expand, xmlTextReaderExpand) ||
+	    DRYDOCK_DL_FN(get_prop, xmlGetProp) ||
+	    DRYDOCK_DL_FN(node_get_content, xmlNodeGetContent) ||
+	    DRYDOCK_DL_FN(get_line_no, xmlGetLineNo)) {
 		load_why =
 			"libxml2 (libxml2.so.2) lacks a symbol drydock needs";
 		return; /* the library stays loaded: it may be in use */
