@@ -465,10 +465,26 @@ static void token_store(struct drydock_registry *reg, char *key, char *token,
 	reg->tokens[slot].expires = expires;
 }
 
-static void set_tls(struct drydock_registry *reg, CURL *c)
+/* The options every transfer of reg shares: url, timeouts (give up on a
+ * stalled connection after 60 s), HTTP(S) only, also on redirects, the
+ * response into rq, and the CA file when one was given. */
+static void set_transfer(struct drydock_registry *reg, CURL *h, const char *url,
+			 struct req *rq)
 {
+	drydock_curl.easy_setopt(h, CURLOPT_URL, url);
+	drydock_curl.easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
+	drydock_curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	drydock_curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
+	drydock_curl.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	drydock_curl.easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
+	drydock_curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	drydock_curl.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	drydock_curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	drydock_curl.easy_setopt(h, CURLOPT_WRITEDATA, rq);
+	drydock_curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	drydock_curl.easy_setopt(h, CURLOPT_HEADERDATA, rq);
 	if (reg->ca_file)
-		drydock_curl.easy_setopt(c, CURLOPT_CAINFO, reg->ca_file);
+		drydock_curl.easy_setopt(h, CURLOPT_CAINFO, reg->ca_file);
 }
 
 /*
@@ -492,18 +508,7 @@ static int token_http(struct drydock_registry *reg, CURL *h, const char *url,
 	rq.body = body;
 	rq.sink_curl = h;
 	drydock_buf_init(&rq.errbody, 4096);
-	drydock_curl.easy_setopt(h, CURLOPT_URL, url);
-	drydock_curl.easy_setopt(h, CURLOPT_USERAGENT, USER_AGENT);
-	drydock_curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	drydock_curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
-	drydock_curl.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	drydock_curl.easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
-	drydock_curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	drydock_curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	drydock_curl.easy_setopt(h, CURLOPT_WRITEDATA, &rq);
-	drydock_curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	drydock_curl.easy_setopt(h, CURLOPT_HEADERDATA, &rq);
-	set_tls(reg, h);
+	set_transfer(reg, h, url, &rq);
 	if (form) {
 		hdrs = drydock_curl.slist_append(
 			NULL,
@@ -757,19 +762,7 @@ static CURLcode perform_once(struct drydock_registry *reg, struct req *rq,
 	drydock_buf_reset(&rq->errbody);
 	if (rq->body)
 		drydock_buf_reset(rq->body);
-	drydock_curl.easy_setopt(c, CURLOPT_URL, rq->url);
-	drydock_curl.easy_setopt(c, CURLOPT_USERAGENT, USER_AGENT);
-	drydock_curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	drydock_curl.easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
-	drydock_curl.easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	drydock_curl.easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
-	drydock_curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	drydock_curl.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	drydock_curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	drydock_curl.easy_setopt(c, CURLOPT_WRITEDATA, rq);
-	drydock_curl.easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-	drydock_curl.easy_setopt(c, CURLOPT_HEADERDATA, rq);
-	set_tls(reg, c);
+	set_transfer(reg, c, rq->url, rq);
 	if (rq->follow) {
 		/* libcurl drops a custom Authorization header when a redirect
 		 * leaves the host (CURLOPT_UNRESTRICTED_AUTH stays 0) */
