@@ -19,6 +19,7 @@
 #include "drydock/json.h"
 #include "drydock/limits.h"
 #include "drydock/registry.h"
+#include "internal.h"
 
 /* RFC 6838 4.2 restricted-name: an alphanumeric first, then up to 126
  * of alphanumerics and !#$&-^_.+ */
@@ -324,22 +325,16 @@ int drydock_registry_subject(struct drydock_registry *reg, const char *repo,
 	return rc;
 }
 
-struct file_src {
-	int fd;
-	const char *path;
-	struct drydock_err *err;
-};
-
-static long long read_fd(void *buf, size_t n, void *payload)
+long long fd_src_read(void *buf, size_t n, void *payload)
 {
-	struct file_src *s = payload;
+	struct fd_src *s = payload;
 	ssize_t k;
 
 	do
 		k = read(s->fd, buf, n);
 	while (k < 0 && errno == EINTR);
 	if (k < 0)
-		return drydock_err_errno(s->err, errno, s->path);
+		return drydock_err_errno(s->err, errno, s->name);
 	return (long long)k;
 }
 
@@ -365,7 +360,7 @@ static int hash_file(const char *path, struct drydock_artifact_layer *l,
 {
 	struct drydock_hash *h = drydock_hash_new("sha256");
 	char buf[65536];
-	struct file_src s = {-1, path, err};
+	struct fd_src s = {-1, path, err};
 	long long k;
 	int rc = 0;
 
@@ -378,7 +373,7 @@ static int hash_file(const char *path, struct drydock_artifact_layer *l,
 	}
 	l->path = path;
 	l->size = 0;
-	while ((k = read_fd(buf, sizeof(buf), &s)) > 0) {
+	while ((k = fd_src_read(buf, sizeof(buf), &s)) > 0) {
 		l->size += k;
 		if (l->size > DRYDOCK_MAX_ATTACH_FILE_BYTES) {
 			rc = drydock_err_set(err, DRYDOCK_ELIMIT,
@@ -400,14 +395,14 @@ static int upload_file(struct drydock_registry *reg, const char *repo,
 		       const struct drydock_artifact_layer *l,
 		       struct drydock_err *err)
 {
-	struct file_src s = {-1, l->path, err};
+	struct fd_src s = {-1, l->path, err};
 	int rc;
 
 	s.fd = open(l->path, O_RDONLY | O_CLOEXEC);
 	if (s.fd < 0)
 		return drydock_err_errno(err, errno, l->path);
 	rc = drydock_registry_blob_upload(reg, repo, l->digest, l->size,
-					  read_fd, &s, err);
+					  fd_src_read, &s, err);
 	close(s.fd);
 	if (rc)
 		drydock_err_prefix(err, "'%s'", l->path);

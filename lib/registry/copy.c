@@ -662,22 +662,12 @@ static int store_blob_to_fd(struct store *st, const char *digest, int fd,
 	return rc;
 }
 
-static long long fd_read(void *buf, size_t n, void *payload)
-{
-	int fd = *(int *)payload;
-	ssize_t r;
-
-	do
-		r = read(fd, buf, n);
-	while (r < 0 && errno == EINTR);
-	return r < 0 ? DRYDOCK_EIO : (long long)r;
-}
-
 /* Copy one blob from src to dst (skipped when dst has it). */
 static int copy_blob(struct store *src, struct store *dst, const char *digest,
 		     const struct drydock_copy_opts *o, struct drydock_err *err)
 {
 	char tmpl[] = "/tmp/drydock-blob-XXXXXX", path[4200], line[300];
+	struct fd_src src_fd;
 	struct stat sb;
 	int rc, fd;
 
@@ -768,9 +758,12 @@ static int copy_blob(struct store *src, struct store *dst, const char *digest,
 		close(fd);
 		return rc;
 	}
+	src_fd.fd = fd;
+	src_fd.name = digest;
+	src_fd.err = err;
 	rc = drydock_registry_blob_upload(dst->reg, dst->ref.path, digest,
-					  (long long)sb.st_size, fd_read, &fd,
-					  err);
+					  (long long)sb.st_size, fd_src_read,
+					  &src_fd, err);
 	close(fd);
 done:
 	if (!rc && o && o->progress) {

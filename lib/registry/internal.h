@@ -185,4 +185,13 @@ int cred_helper_run(const char *helper, const char *server, int timeout_ms,
 int registry_url(const struct drydock_registry *reg, struct drydock_buf *b,
 		 const char *repo, const char *what, const char *arg);
 
+/* A blob_upload reader over an open file; name is used in messages
+ * (attach.c). */
+struct fd_src {
+	int fd;
+	const char *name;
+	struct drydock_err *err;
+};
+long long fd_src_read(void *buf, size_t n, void *payload);
+
 #endif
